@@ -1,0 +1,53 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Stages of the compiler, each one module, data flowing one way:
+// CYAML → YAMLSource → PipelineSyntax → PipelineChecks → (Planner, Runtime, SwiftEmitter)
+// Diagnostics is the shared vocabulary every stage reports through.
+let package = Package(
+    name: "Enrich",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "enrich", targets: ["enrich"]),
+        .library(name: "PipelineChecks", targets: ["PipelineChecks"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        .target(name: "Diagnostics"),
+        .target(name: "YAMLSource", dependencies: ["CYAML", "Diagnostics"]),
+        .target(name: "PipelineSyntax", dependencies: ["YAMLSource", "Diagnostics"]),
+        .target(name: "PipelineChecks", dependencies: ["PipelineSyntax", "YAMLSource", "Diagnostics"]),
+        .target(
+            name: "EnrichCLI",
+            dependencies: [
+                "PipelineChecks", "Diagnostics",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "enrich", dependencies: ["EnrichCLI"]),
+        .executableTarget(
+            name: "LintBenchmark",
+            dependencies: ["PipelineChecks", "Diagnostics"]
+        ),
+        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
+        .testTarget(name: "YAMLSourceTests", dependencies: ["YAMLSource", "Diagnostics"]),
+        .testTarget(name: "PipelineSyntaxTests", dependencies: ["PipelineSyntax", "Diagnostics"]),
+        .testTarget(
+            name: "PipelineChecksTests",
+            dependencies: ["PipelineChecks", "Diagnostics"],
+            resources: [.copy("Golden")]
+        ),
+        .testTarget(
+            name: "EnrichCLITests",
+            dependencies: ["EnrichCLI", "PipelineChecks", "Diagnostics"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
