@@ -1,0 +1,113 @@
+import Diagnostics
+
+/// A parsed expression with the exact source range of every sub-expression.
+public struct Expression: Hashable, Sendable {
+    public indirect enum Kind: Hashable, Sendable {
+        case literal(Literal)
+        /// A dotted path such as `event.user_id`, `geocode.country`, `env.CRM_TOKEN`.
+        case path(Path)
+        case list([Expression])
+        case unary(UnaryOperator, Expression)
+        case binary(BinaryOperator, Expression, Expression)
+        /// `value in [..]` / `value not in [..]`.
+        case membership(negated: Bool, Expression, Expression)
+        case call(name: Name, arguments: [Expression])
+        /// A string with `{expr}` holes: literal text and expressions alternate.
+        case interpolation([InterpolationSegment])
+    }
+
+    public var kind: Kind
+    public var range: SourceRange
+
+    public init(_ kind: Kind, range: SourceRange) {
+        self.kind = kind
+        self.range = range
+    }
+
+    /// Every path the expression mentions, in source order.
+    public var paths: [Path] {
+        var result: [Path] = []
+        visit { if case .path(let path) = $0.kind { result.append(path) } }
+        return result
+    }
+
+    /// Calls `body` for this expression and every sub-expression, parents first.
+    public func visit(_ body: (Expression) -> Void) {
+        var stack: [Expression] = [self]
+        while let next = stack.popLast() {
+            body(next)
+            switch next.kind {
+            case .literal, .path: break
+            case .list(let items): stack.append(contentsOf: items.reversed())
+            case .unary(_, let operand): stack.append(operand)
+            case .binary(_, let lhs, let rhs), .membership(_, let lhs, let rhs): stack.append(contentsOf: [rhs, lhs])
+            case .call(_, let arguments): stack.append(contentsOf: arguments.reversed())
+            case .interpolation(let segments):
+                for case .expression(let inner) in segments.reversed() { stack.append(inner) }
+            }
+        }
+    }
+}
+
+/// A name with its source range.
+public struct Name: Hashable, Sendable {
+    public var text: String
+    public var range: SourceRange
+    public init(_ text: String, range: SourceRange) {
+        self.text = text
+        self.range = range
+    }
+}
+
+/// A dotted reference: a root (`event`, `env`, `input` or an agent name) and fields.
+public struct Path: Hashable, Sendable, CustomStringConvertible {
+    public var root: Name
+    public var fields: [Name]
+    public var range: SourceRange
+
+    public init(root: Name, fields: [Name], range: SourceRange) {
+        self.root = root
+        self.fields = fields
+        self.range = range
+    }
+
+    public var description: String { ([root.text] + fields.map(\.text)).joined(separator: ".") }
+}
+
+/// A constant written in an expression.
+public enum Literal: Hashable, Sendable {
+    case string(String)
+    case int(Int64)
+    case float(Double)
+    case bool(Bool)
+    case null
+    case duration(PipelineDuration)
+}
+
+/// Part of an interpolated string.
+public enum InterpolationSegment: Hashable, Sendable {
+    case text(String)
+    case expression(Expression)
+}
+
+public enum UnaryOperator: String, Hashable, Sendable {
+    case not = "!"
+    case negate = "-"
+}
+
+public enum BinaryOperator: String, Hashable, Sendable {
+    case coalesce = "??"
+    case or = "||"
+    case and = "&&"
+    case equal = "=="
+    case notEqual = "!="
+    case less = "<"
+    case lessOrEqual = "<="
+    case greater = ">"
+    case greaterOrEqual = ">="
+    case add = "+"
+    case subtract = "-"
+    case multiply = "*"
+    case divide = "/"
+    case remainder = "%"
+}

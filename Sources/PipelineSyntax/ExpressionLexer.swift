@@ -1,0 +1,154 @@
+/// A token of the expression language, with byte offsets into the expression text.
+struct Token: Equatable {
+    enum Kind: Equatable {
+        case identifier(String)
+        case int(Int64)
+        case float(Double)
+        case duration(PipelineDuration)
+        case string(String)
+        case symbol(String)
+        case end
+        case invalid(String)
+    }
+
+    var kind: Kind
+    var start: Int
+    var end: Int
+}
+
+/// Splits expression text into tokens; never fails, bad input becomes `.invalid`.
+struct ExpressionLexer {
+    private let bytes: [UInt8]
+    private var index: Int
+
+    init(bytes: [UInt8], start: Int = 0) {
+        self.bytes = bytes
+        self.index = start
+    }
+
+    private static let twoCharacterSymbols: Set<String> = ["==", "!=", "<=", ">=", "&&", "||", "??"]
+    private static let oneCharacterSymbols: Set<UInt8> = Set("<>!+-*/%()[],.".utf8)
+
+    mutating func next() -> Token {
+        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0A || bytes[index] == 0x0D {
+            index += 1
+        }
+        let start = index
+        guard index < bytes.count else { return Token(kind: .end, start: start, end: start) }
+        let byte = bytes[index]
+        if isIdentifierStart(byte) {
+            while index < bytes.count, isIdentifierContinue(bytes[index]) { index += 1 }
+            return Token(kind: .identifier(String(decoding: bytes[start..<index], as: UTF8.self)), start: start, end: index)
+        }
+        if isDigit(byte) { return number(from: start) }
+        if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") { return string(from: start, quote: byte) }
+        if index + 1 < bytes.count {
+            let pair = String(decoding: bytes[index...index + 1], as: UTF8.self)
+            if Self.twoCharacterSymbols.contains(pair) {
+                index += 2
+                return Token(kind: .symbol(pair), start: start, end: index)
+            }
+        }
+        if Self.oneCharacterSymbols.contains(byte) {
+            index += 1
+            return Token(kind: .symbol(String(UnicodeScalar(byte))), start: start, end: index)
+        }
+        // One whole character, however many bytes, so the caret covers it.
+        index += 1
+        while index < bytes.count, bytes[index] & 0xC0 == 0x80 { index += 1 }
+        let character = String(decoding: bytes[start..<index], as: UTF8.self)
+        let reason: String =
+            switch character {
+            case "=": "`=` is not an operator here; compare with `==`"
+            case "&": "`&` is not an operator; use `&&` for \"and\""
+            case "|": "`|` is not an operator; use `||` for \"or\""
+            case "?": "`?` is not an operator; use `??` for a default value"
+            case "{", "}": "braces only interpolate inside strings such as URLs"
+            default: "unexpected character `\(character)`"
+            }
+        return Token(kind: .invalid(reason), start: start, end: index)
+    }
+
+    private mutating func number(from start: Int) -> Token {
+        while index < bytes.count, isDigit(bytes[index]) || bytes[index] == UInt8(ascii: "_") { index += 1 }
+        var isFloat = false
+        if index + 1 < bytes.count, bytes[index] == UInt8(ascii: "."), isDigit(bytes[index + 1]) {
+            isFloat = true
+            index += 1
+            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            var lookahead = index + 1
+            if lookahead < bytes.count, bytes[lookahead] == UInt8(ascii: "+") || bytes[lookahead] == UInt8(ascii: "-") { lookahead += 1 }
+            if lookahead < bytes.count, isDigit(bytes[lookahead]) {
+                isFloat = true
+                index = lookahead
+                while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+            }
+        }
+        // A unit right after the digits makes it a duration: 250ms, 1m30s.
+        if !isFloat, index < bytes.count, isLetter(bytes[index]) {
+            while index < bytes.count, isIdentifierContinue(bytes[index]) { index += 1 }
+            let text = String(decoding: bytes[start..<index], as: UTF8.self)
+            switch PipelineDuration.parse(text) {
+            case .success(let duration): return Token(kind: .duration(duration), start: start, end: index)
+            case .failure: return Token(kind: .invalid("`\(text)` is neither a number nor a duration (units: us, ms, s, m, h)"), start: start, end: index)
+            }
+        }
+        let text = String(decoding: bytes[start..<index], as: UTF8.self).replacingUnderscores
+        if isFloat {
+            guard let value = Double(text) else { return Token(kind: .invalid("malformed number `\(text)`"), start: start, end: index) }
+            return Token(kind: .float(value), start: start, end: index)
+        }
+        guard let value = Int64(text) else { return Token(kind: .invalid("integer `\(text)` does not fit in 64 bits"), start: start, end: index) }
+        return Token(kind: .int(value), start: start, end: index)
+    }
+
+    private mutating func string(from start: Int, quote: UInt8) -> Token {
+        index += 1
+        var value: [UInt8] = []
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == quote {
+                index += 1
+                return Token(kind: .string(String(decoding: value, as: UTF8.self)), start: start, end: index)
+            }
+            if byte == UInt8(ascii: "\\") {
+                guard index + 1 < bytes.count else { break }
+                let escaped = bytes[index + 1]
+                index += 2
+                switch escaped {
+                case UInt8(ascii: "n"): value.append(0x0A)
+                case UInt8(ascii: "t"): value.append(0x09)
+                case UInt8(ascii: "r"): value.append(0x0D)
+                case UInt8(ascii: "\\"), UInt8(ascii: "\""), UInt8(ascii: "'"): value.append(escaped)
+                case UInt8(ascii: "u"):
+                    guard index < bytes.count, bytes[index] == UInt8(ascii: "{"),
+                        let close = bytes[index...].firstIndex(of: UInt8(ascii: "}")),
+                        let code = UInt32(String(decoding: bytes[(index + 1)..<close], as: UTF8.self), radix: 16),
+                        let scalar = Unicode.Scalar(code)
+                    else {
+                        return Token(kind: .invalid("malformed `\\u{...}` escape"), start: index - 2, end: index)
+                    }
+                    value.append(contentsOf: Array(String(Character(scalar)).utf8))
+                    index = close + 1
+                default:
+                    return Token(kind: .invalid("unknown escape `\\\(UnicodeScalar(escaped))` (use \\n \\t \\r \\\\ \\\" \\' or \\u{...})"), start: index - 2, end: index)
+                }
+                continue
+            }
+            value.append(byte)
+            index += 1
+        }
+        return Token(kind: .invalid("unterminated string: add the closing \(quote == UInt8(ascii: "'") ? "'" : "\"")"), start: start, end: bytes.count)
+    }
+
+    private func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+    private func isLetter(_ byte: UInt8) -> Bool { (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) }
+    private func isIdentifierStart(_ byte: UInt8) -> Bool { isLetter(byte) || byte == UInt8(ascii: "_") }
+    private func isIdentifierContinue(_ byte: UInt8) -> Bool { isIdentifierStart(byte) || isDigit(byte) }
+}
+
+extension String {
+    fileprivate var replacingUnderscores: String { String(filter { $0 != "_" }) }
+}

@@ -1,0 +1,340 @@
+import Diagnostics
+
+/// Parses expressions and interpolated strings (grammar: `grammar/expressions.ebnf`).
+///
+/// Syntax errors become E020 diagnostics pointing at the offending token; the result
+/// is then nil. Nesting deeper than ``maximumDepth`` is an error, not a stack overflow.
+public struct ExpressionParser {
+    public static let maximumDepth = 64
+
+    private let source: ExpressionSource
+    private let bytes: [UInt8]
+    private let limit: Int
+    private var lexer: ExpressionLexer
+    private var token: Token
+    private var depth = 0
+    private var failure: Diagnostic?
+
+    private init(source: ExpressionSource, start: Int, end: Int) {
+        self.source = source
+        self.bytes = Array(source.bytes[0..<end])
+        self.limit = end
+        self.lexer = ExpressionLexer(bytes: self.bytes, start: start)
+        self.token = Token(kind: .end, start: start, end: start)
+        self.token = lexer.next()
+    }
+
+    /// Parses a whole expression.
+    public static func parse(_ source: ExpressionSource, diagnostics: inout DiagnosticCollector) -> Expression? {
+        parse(source, from: 0, to: source.bytes.count, diagnostics: &diagnostics)
+    }
+
+    static func parse(_ source: ExpressionSource, from start: Int, to end: Int, diagnostics: inout DiagnosticCollector) -> Expression? {
+        var parser = ExpressionParser(source: source, start: start, end: end)
+        if parser.token.kind == .end {
+            diagnostics.emit(Diagnostic(.expressionSyntax, "expected an expression, found nothing", at: source.range(start, end)))
+            return nil
+        }
+        let expression = parser.parseExpression()
+        if parser.failure == nil, parser.token.kind != .end {
+            parser.fail("unexpected \(parser.describe(parser.token)) after the end of the expression", help: parser.trailingHelp())
+        }
+        if let failure = parser.failure {
+            diagnostics.emit(failure)
+            return nil
+        }
+        return expression
+    }
+
+    /// Parses a string with `{expr}` holes; `{{` and `}}` stand for literal braces.
+    public static func parseInterpolation(_ source: ExpressionSource, diagnostics: inout DiagnosticCollector) -> Expression? {
+        let bytes = source.bytes
+        var segments: [InterpolationSegment] = []
+        var text: [UInt8] = []
+        var index = 0
+        var ok = true
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "{"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "{") {
+                text.append(byte)
+                index += 2
+                continue
+            }
+            if byte == UInt8(ascii: "}"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "}") {
+                text.append(byte)
+                index += 2
+                continue
+            }
+            if byte == UInt8(ascii: "}") {
+                diagnostics.emit(Diagnostic(.expressionSyntax, "unmatched `}` in interpolated string", at: source.range(index, index + 1), help: ["write `}}` for a literal brace"]))
+                return nil
+            }
+            guard byte == UInt8(ascii: "{") else {
+                text.append(byte)
+                index += 1
+                continue
+            }
+            guard let close = closingBrace(in: bytes, after: index) else {
+                diagnostics.emit(Diagnostic(.expressionSyntax, "`{` opens an interpolation that is never closed", at: source.range(index, index + 1), help: ["close it with `}`, or write `{{` for a literal brace"]))
+                return nil
+            }
+            if !text.isEmpty {
+                segments.append(.text(String(decoding: text, as: UTF8.self)))
+                text.removeAll()
+            }
+            if let inner = parse(source, from: index + 1, to: close, diagnostics: &diagnostics) {
+                segments.append(.expression(inner))
+            } else {
+                ok = false
+            }
+            index = close + 1
+        }
+        if !text.isEmpty { segments.append(.text(String(decoding: text, as: UTF8.self))) }
+        guard ok else { return nil }
+        return Expression(.interpolation(segments), range: source.range(0, bytes.count))
+    }
+
+    /// The `}` closing the hole opened at `open`, skipping quoted strings inside it.
+    private static func closingBrace(in bytes: [UInt8], after open: Int) -> Int? {
+        var index = open + 1
+        var quote: UInt8?
+        while index < bytes.count {
+            let byte = bytes[index]
+            if let active = quote {
+                if byte == UInt8(ascii: "\\") { index += 1 } else if byte == active { quote = nil }
+            } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
+                quote = byte
+            } else if byte == UInt8(ascii: "}") {
+                return index
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    // MARK: Grammar
+
+    private mutating func parseExpression() -> Expression? {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.maximumDepth else {
+            fail("expression nests more than \(Self.maximumDepth) levels deep")
+            return nil
+        }
+        return parseCoalesce()
+    }
+
+    private mutating func parseCoalesce() -> Expression? {
+        guard let lhs = parseBinary(level: 0) else { return nil }
+        guard isSymbol("??") else { return lhs }
+        advance()
+        guard let rhs = parseExpression() else { return nil }
+        return Expression(.binary(.coalesce, lhs, rhs), range: lhs.range.extended(to: rhs.range))
+    }
+
+    /// Binary levels from loosest to tightest; comparisons do not chain.
+    private static let levels: [(operators: [BinaryOperator], chains: Bool)] = [
+        ([.or], true),
+        ([.and], true),
+        ([.equal, .notEqual], false),
+        ([.less, .lessOrEqual, .greater, .greaterOrEqual], false),
+    ]
+
+    private mutating func parseBinary(level: Int) -> Expression? {
+        guard level < Self.levels.count else { return parseMembership() }
+        guard var lhs = parseBinary(level: level + 1) else { return nil }
+        let (operators, chains) = Self.levels[level]
+        while case .symbol(let symbol) = token.kind, let op = BinaryOperator(rawValue: symbol), operators.contains(op) {
+            advance()
+            guard let rhs = parseBinary(level: level + 1) else { return nil }
+            lhs = Expression(.binary(op, lhs, rhs), range: lhs.range.extended(to: rhs.range))
+            if !chains, case .symbol(let next) = token.kind, let nextOp = BinaryOperator(rawValue: next), operators.contains(nextOp) {
+                fail("comparisons cannot be chained; combine them with `&&`")
+                return nil
+            }
+        }
+        return lhs
+    }
+
+    private mutating func parseMembership() -> Expression? {
+        guard let lhs = parseAdditive() else { return nil }
+        var negated = false
+        if isKeyword("not") {
+            negated = true
+            advance()
+            guard isKeyword("in") else {
+                fail("expected `in` after `not`")
+                return nil
+            }
+        }
+        guard isKeyword("in") else { return lhs }
+        advance()
+        guard let rhs = parseAdditive() else { return nil }
+        return Expression(.membership(negated: negated, lhs, rhs), range: lhs.range.extended(to: rhs.range))
+    }
+
+    private mutating func parseAdditive() -> Expression? {
+        guard var lhs = parseMultiplicative() else { return nil }
+        while isSymbol("+") || isSymbol("-") {
+            let op: BinaryOperator = isSymbol("+") ? .add : .subtract
+            advance()
+            guard let rhs = parseMultiplicative() else { return nil }
+            lhs = Expression(.binary(op, lhs, rhs), range: lhs.range.extended(to: rhs.range))
+        }
+        return lhs
+    }
+
+    private mutating func parseMultiplicative() -> Expression? {
+        guard var lhs = parseUnary() else { return nil }
+        while isSymbol("*") || isSymbol("/") || isSymbol("%") {
+            let op: BinaryOperator = isSymbol("*") ? .multiply : isSymbol("/") ? .divide : .remainder
+            advance()
+            guard let rhs = parseUnary() else { return nil }
+            lhs = Expression(.binary(op, lhs, rhs), range: lhs.range.extended(to: rhs.range))
+        }
+        return lhs
+    }
+
+    private mutating func parseUnary() -> Expression? {
+        if isSymbol("!") || isSymbol("-") {
+            let op: UnaryOperator = isSymbol("!") ? .not : .negate
+            let start = token.start
+            advance()
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= Self.maximumDepth else {
+                fail("expression nests more than \(Self.maximumDepth) levels deep")
+                return nil
+            }
+            guard let operand = parseUnary() else { return nil }
+            return Expression(.unary(op, operand), range: source.range(start, start + 1).extended(to: operand.range))
+        }
+        return parsePrimary()
+    }
+
+    private mutating func parsePrimary() -> Expression? {
+        let current = token
+        let range = source.range(current.start, current.end)
+        switch current.kind {
+        case .int(let value):
+            advance()
+            return Expression(.literal(.int(value)), range: range)
+        case .float(let value):
+            advance()
+            return Expression(.literal(.float(value)), range: range)
+        case .duration(let value):
+            advance()
+            return Expression(.literal(.duration(value)), range: range)
+        case .string(let value):
+            advance()
+            return Expression(.literal(.string(value)), range: range)
+        case .identifier(let name):
+            advance()
+            switch name {
+            case "true": return Expression(.literal(.bool(true)), range: range)
+            case "false": return Expression(.literal(.bool(false)), range: range)
+            case "null": return Expression(.literal(.null), range: range)
+            case "in", "not":
+                fail("`\(name)` needs a value on its left", at: current)
+                return nil
+            default: break
+            }
+            let head = Name(name, range: range)
+            if isSymbol("(") { return parseCall(head, start: current.start) }
+            var fields: [Name] = []
+            var end = current.end
+            while isSymbol(".") {
+                advance()
+                guard case .identifier(let field) = token.kind else {
+                    fail("expected a field name after `.`, found \(describe(token))")
+                    return nil
+                }
+                fields.append(Name(field, range: source.range(token.start, token.end)))
+                end = token.end
+                advance()
+            }
+            let path = Path(root: head, fields: fields, range: source.range(current.start, end))
+            return Expression(.path(path), range: path.range)
+        case .symbol("("):
+            advance()
+            guard let inner = parseExpression() else { return nil }
+            guard isSymbol(")") else {
+                fail("expected `)` to close the `(`, found \(describe(token))")
+                return nil
+            }
+            let end = token.end
+            advance()
+            return Expression(inner.kind, range: source.range(current.start, end))
+        case .symbol("["):
+            advance()
+            var items: [Expression] = []
+            while !isSymbol("]") {
+                guard let item = parseExpression() else { return nil }
+                items.append(item)
+                if isSymbol(",") { advance() } else if !isSymbol("]") {
+                    fail("expected `,` or `]` in the list, found \(describe(token))")
+                    return nil
+                }
+            }
+            let end = token.end
+            advance()
+            return Expression(.list(items), range: source.range(current.start, end))
+        case .invalid(let reason):
+            fail(reason, at: current)
+            return nil
+        case .end:
+            fail("expected a value, but the expression ends here", at: current)
+            return nil
+        case .symbol:
+            fail("expected a value, found \(describe(current))", at: current)
+            return nil
+        }
+    }
+
+    private mutating func parseCall(_ name: Name, start: Int) -> Expression? {
+        advance()  // (
+        var arguments: [Expression] = []
+        while !isSymbol(")") {
+            guard let argument = parseExpression() else { return nil }
+            arguments.append(argument)
+            if isSymbol(",") { advance() } else if !isSymbol(")") {
+                fail("expected `,` or `)` in the call to `\(name.text)`, found \(describe(token))")
+                return nil
+            }
+        }
+        let end = token.end
+        advance()
+        return Expression(.call(name: name, arguments: arguments), range: source.range(start, end))
+    }
+
+    // MARK: Tokens
+
+    private mutating func advance() { token = lexer.next() }
+
+    private func isSymbol(_ symbol: String) -> Bool { token.kind == .symbol(symbol) }
+    private func isKeyword(_ word: String) -> Bool { token.kind == .identifier(word) }
+
+    private func describe(_ token: Token) -> String {
+        switch token.kind {
+        case .end: "the end of the expression"
+        case .identifier(let name): "`\(name)`"
+        case .symbol(let symbol): "`\(symbol)`"
+        case .int, .float, .duration, .string: "`\(String(decoding: bytes[token.start..<min(token.end, bytes.count)], as: UTF8.self))`"
+        case .invalid(let reason): reason
+        }
+    }
+
+    private func trailingHelp() -> [String] {
+        if case .identifier = token.kind {
+            return ["to pass a literal string, quote it inside the YAML value: `'\"some text\"'`"]
+        }
+        if isSymbol("=") { return ["compare with `==`"] }
+        return []
+    }
+
+    private mutating func fail(_ message: String, at failing: Token? = nil, help: [String] = []) {
+        guard failure == nil else { return }
+        let at = failing ?? token
+        failure = Diagnostic(.expressionSyntax, message, at: source.range(at.start, max(at.end, at.start + (at.kind == .end ? 0 : 1))), help: help)
+    }
+}
