@@ -87,9 +87,9 @@ public struct PipelineASTBuilder {
                 }
                 typeNode = found
             }
-            if let type = valueType(typeNode) {
-                fields.append(EventFieldDecl(name: name, type: type))
-            }
+            // A field with a misspelt type still exists: type it `json` to avoid follow-on errors.
+            let type = valueType(typeNode) ?? Located(.json, at: typeNode.range)
+            fields.append(EventFieldDecl(name: name, type: type))
         }
         return fields
     }

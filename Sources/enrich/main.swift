@@ -1,0 +1,3 @@
+import EnrichCLI
+
+CommandLineEntry.main()
