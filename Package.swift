@@ -41,12 +41,12 @@ let package = Package(
         .testTarget(name: "PipelineSyntaxTests", dependencies: ["PipelineSyntax", "Diagnostics"]),
         .testTarget(
             name: "PipelineChecksTests",
-            dependencies: ["PipelineChecks", "Diagnostics"],
+            dependencies: ["PipelineChecks", "PipelineSyntax", "Diagnostics"],
             resources: [.copy("Golden")]
         ),
         .testTarget(
             name: "EnrichCLITests",
-            dependencies: ["EnrichCLI", "PipelineChecks", "Diagnostics"]
+            dependencies: ["enrich", "Diagnostics"]
         ),
     ],
     swiftLanguageModes: [.v6]

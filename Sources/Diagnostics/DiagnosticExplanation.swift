@@ -42,7 +42,7 @@ public struct DiagnosticExplanation: Sendable {
     ///   top-level keys that are not part of the language.
     public var wrongIsLintable: Bool {
         switch code {
-        case .invalidUTF8, .fileTooLarge, .nestingTooDeep, .aliasLimit: false
+        case .invalidUTF8, .fileTooLarge, .nestingTooDeep: false
         default: true
         }
     }

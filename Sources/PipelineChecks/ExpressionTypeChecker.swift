@@ -301,7 +301,7 @@ struct ExpressionTypeChecker {
     }
 
     private mutating func reportUnhandledOptional(_ path: Path, producer: Int, type: ValueType) {
-        let reason = pipeline.missingReason(of: producer)
+        let reason = pipeline.missingReason(of: producer, field: path.fields.first?.text ?? "")
         let placeholder = Self.placeholder(for: type.base)
         var fixIts: [FixIt] = []
         if let placeholder {

@@ -14,24 +14,28 @@ enum LiteralSecretCheck {
     /// Words that may precede a credential in an Authorization header without being one.
     static let authSchemes: Set<String> = ["bearer", "basic", "token", "apikey", "digest"]
 
-    static func check(_ agents: [AgentDecl], diagnostics: inout DiagnosticCollector) {
+    static func check(_ agents: [AgentDecl], file: SourceFile, diagnostics: inout DiagnosticCollector) {
         for agent in agents {
             let variable = agent.name.value.uppercased() + "_TOKEN"
             for header in agent.http?.headers ?? [] where sensitiveHeaders.contains(header.name.value.lowercased()) {
                 if let literal = literalCredential(in: header.value) {
-                    report(agent, what: "header `\(header.name.value)`", range: literal, variable: variable, diagnostics: &diagnostics)
+                    // Keep the scheme (`Bearer`, `Basic`...) the value starts with, if any.
+                    let scheme = authScheme(of: header.value).map { $0 + " " } ?? ""
+                    var replacement = "\(scheme){env.\(variable)}"
+                    // A plain YAML scalar cannot start with `{` (that opens a flow mapping).
+                    if scheme.isEmpty, !isQuoted(literal, in: file) { replacement = "\"\(replacement)\"" }
+                    report(agent, what: "header `\(header.name.value)`", range: literal, replacement: replacement, diagnostics: &diagnostics)
                 }
             }
-            if let url = agent.http?.url, case .interpolation(let segments) = url.kind {
-                for case .text(let text) in segments where queryHasCredential(text) {
-                    report(agent, what: "the URL's query string", range: url.range, variable: variable, diagnostics: &diagnostics, fix: false)
-                }
+            if let url = agent.http?.url, case .interpolation(let segments) = url.kind, queryHasCredential(segments) {
+                report(agent, what: "the URL's query string", range: url.range, replacement: "{env.\(variable)}", diagnostics: &diagnostics, fix: false)
             }
             for input in agent.inputs {
                 guard case .literal(.string(let value)) = input.value.kind, !value.isEmpty else { continue }
                 let name = input.name.value.lowercased()
-                if sensitiveNames.contains(where: { name.contains($0) }) || looksLikeToken(value) {
-                    report(agent, what: "input `\(input.name.value)`", range: input.value.range, variable: input.name.value.uppercased(), diagnostics: &diagnostics, interpolated: false)
+                let namedLikeSecret = sensitiveNames.contains { name == $0 || name.hasSuffix("_" + $0) }
+                if namedLikeSecret || looksLikeToken(value) {
+                    report(agent, what: "input `\(input.name.value)`", range: input.value.range, replacement: "env.\(input.name.value.uppercased())", diagnostics: &diagnostics)
                 }
             }
         }
@@ -49,8 +53,44 @@ enum LiteralSecretCheck {
         return nil
     }
 
-    private static func queryHasCredential(_ text: String) -> Bool {
-        guard let query = text.split(separator: "?", maxSplits: 1).dropFirst().first else { return false }
+    /// The auth scheme word a header value starts with (`Bearer`, `Basic`...), as written.
+    private static func authScheme(of value: Expression) -> String? {
+        guard case .interpolation(let segments) = value.kind, case .text(let text)? = segments.first,
+            let first = text.split(separator: " ").first, text.hasPrefix(first + " "),
+            authSchemes.contains(first.lowercased())
+        else { return nil }
+        return String(first)
+    }
+
+    /// Whether `range` is the inside of a quoted YAML scalar.
+    private static func isQuoted(_ range: SourceRange, in file: SourceFile) -> Bool {
+        let start = range.start.offset
+        let end = range.end.offset
+        guard start > 0, end < file.bytes.count else { return false }
+        let before = file.bytes[start - 1]
+        return (before == UInt8(ascii: "\"") || before == UInt8(ascii: "'")) && file.bytes[end] == before
+    }
+
+    /// Whether the literal text of the URL's query (after `?`, across interpolations)
+    /// holds a parameter named like a credential with a literal value.
+    private static func queryHasCredential(_ segments: [InterpolationSegment]) -> Bool {
+        var query = ""
+        var inQuery = false
+        for segment in segments {
+            switch segment {
+            case .text(let text):
+                if inQuery {
+                    query += text
+                } else if let mark = text.firstIndex(of: "?") {
+                    inQuery = true
+                    query += text[text.index(after: mark)...]
+                }
+            case .expression:
+                // An interpolated value is not literal: keep it out of the pairs' values.
+                if inQuery { query += "{}" }
+            }
+        }
+        guard inQuery else { return false }
         for pair in query.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1)
             guard parts.count == 2, parts[1].count >= 6 else { continue }
@@ -65,15 +105,14 @@ enum LiteralSecretCheck {
     }
 
     private static func report(
-        _ agent: AgentDecl, what: String, range: SourceRange, variable: String,
-        diagnostics: inout DiagnosticCollector, interpolated: Bool = true, fix: Bool = true
+        _ agent: AgentDecl, what: String, range: SourceRange, replacement: String,
+        diagnostics: inout DiagnosticCollector, fix: Bool = true
     ) {
-        let replacement = interpolated ? "\"Bearer {env.\(variable)}\"" : "env.\(variable)"
         diagnostics.emit(Diagnostic(
             .literalSecret, "\(what) of `\(agent.name.value)` looks like a credential written into the file",
             at: range,
             notes: [DiagnosticNote("pipeline files end up in version control, plan files and logs; Enrich only keeps `env.X` references out of them")],
-            help: ["read it from the environment instead: \(interpolated ? "`Bearer {env.\(variable)}`" : "`env.\(variable)`")"],
-            fixIts: fix ? [FixIt("read it from `\(variable)`", replacing: range, with: replacement)] : []))
+            help: ["read it from the environment instead: `\(replacement)`"],
+            fixIts: fix ? [FixIt("read it from the environment", replacing: range, with: replacement)] : []))
     }
 }

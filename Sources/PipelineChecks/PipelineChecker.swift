@@ -43,7 +43,7 @@ public enum PipelineChecker {
         TimingAnalysis.check(ast: ast, agents: agents, criticalPath: criticalPath, diagnostics: &diagnostics)
         UnusedAgentCheck.check(agents, diagnostics: &diagnostics)
         RetrySafetyCheck.check(ast.agents, diagnostics: &diagnostics)
-        LiteralSecretCheck.check(ast.agents, diagnostics: &diagnostics)
+        LiteralSecretCheck.check(ast.agents, file: ast.file, diagnostics: &diagnostics)
         RedundantAfterCheck.check(ast.agents, table: table, edges: edges, diagnostics: &diagnostics)
         return CheckedPipeline(ast: ast, agents: agents, topologicalOrder: graph.order, criticalPath: criticalPath)
     }

@@ -44,12 +44,26 @@ struct PipelineTypeEnvironment {
         return outputTypes[index]?[field] ?? .json
     }
 
-    /// Why agent `index` may produce nothing, as a note pointing at the cause.
-    func missingReason(of index: Int) -> DiagnosticNote {
+    /// Why output `field` of agent `index` may be missing, as a note pointing at the cause.
+    func missingReason(of index: Int, field: String) -> DiagnosticNote {
         let agent = agents[index]
         let name = agent.name.value
         if let when = agent.when {
             return DiagnosticNote("`\(name)` runs only when its `when` guard holds", at: when.range)
+        }
+        // When the agent is sure to produce its outputs (see `OutputTyping.mayBeMissing`),
+        // the field is missing only because its own value is optional.
+        let producesOutputs: Bool =
+            switch agent.fallback?.value {
+            case .fail?: true
+            case .value(let defaults)?: defaults[field] != nil
+            case nil: agent.kind?.value == .expr
+            case .skip?, .cache?: false
+            }
+        if producesOutputs {
+            let output = agent.outputs.first { $0.name.value == field }
+            let type = outputTypes[index]?[field].map { " (`\($0)`)" } ?? ""
+            return DiagnosticNote("the value of `\(name).\(field)` is itself optional\(type)", at: output?.name.range ?? agent.name.range)
         }
         switch agent.fallback?.value {
         case .skip?:

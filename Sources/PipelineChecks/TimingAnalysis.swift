@@ -65,8 +65,10 @@ public enum TimingAnalysis {
 
     static func check(ast: PipelineAST, agents: [CheckedAgent], criticalPath: CriticalPath?, diagnostics: inout DiagnosticCollector) {
         guard let deadline = ast.deadline else { return }
-        for agent in agents {
+        var overDeadline: Set<Int> = []
+        for (index, agent) in agents.enumerated() {
             guard let timeout = agent.decl.timeout, timeout.value > deadline.value else { continue }
+            overDeadline.insert(index)
             diagnostics.emit(Diagnostic(
                 .timeoutOverDeadline, "timeout of `\(agent.name)` (\(timeout.value)) is longer than the pipeline's \(deadline.value) deadline",
                 at: timeout.range,
@@ -76,6 +78,9 @@ public enum TimingAnalysis {
         }
         guard let path = criticalPath, path.total > deadline.value else { return }
         let names = path.agents.map { agents[$0].name }
+        // A chain through an agent whose own timeout is over the deadline (E031) is over it
+        // for that reason alone: reporting the chain too would say the same thing twice.
+        if path.agents.contains(where: overDeadline.contains) { return }
         var notes = [DiagnosticNote("slowest chain: \(names.map { "`\($0)`" }.joined(separator: " → ")) = \(path.total)")]
         for index in path.agents {
             let agent = agents[index]
@@ -85,7 +90,8 @@ public enum TimingAnalysis {
             if agent.decl.timeout == nil { figure += " (default timeout)" }
             if attempts > 1 { figure += " × \(attempts) attempts" }
             if backoff > .zero { figure += " + \(backoff) backoff" }
-            notes.append(DiagnosticNote("`\(agent.name)`: \(figure) = \(agent.worstCase)", at: agent.decl.timeout?.range ?? agent.decl.name.range))
+            if attempts > 1 || backoff > .zero { figure += " = \(agent.worstCase)" }
+            notes.append(DiagnosticNote("`\(agent.name)`: \(figure)", at: agent.decl.timeout?.range ?? agent.decl.name.range))
         }
         diagnostics.emit(Diagnostic(
             .criticalPathOverDeadline, "worst-case critical path takes \(path.total), over the \(deadline.value) deadline",

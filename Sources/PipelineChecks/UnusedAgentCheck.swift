@@ -4,7 +4,8 @@ import PipelineSyntax
 /// Agents whose work goes nowhere (W001): nothing emitted and nobody depends on them.
 enum UnusedAgentCheck {
     static func check(_ agents: [CheckedAgent], diagnostics: inout DiagnosticCollector) {
-        for agent in agents where agent.dependents.isEmpty {
+        // An agent of unknown type is already an error; what it would output is unknowable.
+        for agent in agents where agent.dependents.isEmpty && agent.decl.kind != nil {
             let decl = agent.decl
             let emitsSomething = decl.emits && !decl.outputs.isEmpty
             guard !emitsSomething else { continue }

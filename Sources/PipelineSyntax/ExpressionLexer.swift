@@ -95,6 +95,11 @@ struct ExpressionLexer {
             case .failure: return Token(kind: .invalid("`\(text)` is neither a number nor a duration (units: us, ms, s, m, h)"), start: start, end: index)
             }
         }
+        if isFloat, index < bytes.count, isIdentifierStart(bytes[index]) {
+            while index < bytes.count, isIdentifierContinue(bytes[index]) { index += 1 }
+            let text = String(decoding: bytes[start..<index], as: UTF8.self)
+            return Token(kind: .invalid("`\(text)` is neither a number nor a duration (durations are whole numbers: write `1500ms`, not `1.5s`)"), start: start, end: index)
+        }
         let text = String(decoding: bytes[start..<index], as: UTF8.self).replacingUnderscores
         if isFloat {
             guard let value = Double(text) else { return Token(kind: .invalid("malformed number `\(text)`"), start: start, end: index) }

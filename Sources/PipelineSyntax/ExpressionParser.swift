@@ -36,7 +36,9 @@ public struct ExpressionParser {
             return nil
         }
         let expression = parser.parseExpression()
-        if parser.failure == nil, parser.token.kind != .end {
+        if parser.failure == nil, case .invalid(let reason) = parser.token.kind {
+            parser.fail(reason)
+        } else if parser.failure == nil, parser.token.kind != .end {
             parser.fail("unexpected \(parser.describe(parser.token)) after the end of the expression", help: parser.trailingHelp())
         }
         if let failure = parser.failure {

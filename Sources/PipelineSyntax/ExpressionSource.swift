@@ -11,6 +11,10 @@ public struct ExpressionSource: Sendable {
     let file: SourceFile
     let base: Int?
     let fallback: SourceRange
+    /// The location of `base` when the text is on a single line: ranges are then computed
+    /// from it directly instead of searching the file's line table for every token.
+    let baseLocation: SourceLocation?
+    let isASCII: Bool
 
     public init(node: YAMLNode, file: SourceFile) {
         let value = node.scalar?.value ?? ""
@@ -29,6 +33,14 @@ public struct ExpressionSource: Sendable {
         default:
             base = nil
         }
+        isASCII = bytes.allSatisfy { $0 < 0x80 }
+        if let base, !bytes.contains(UInt8(ascii: "\n")) {
+            // The opening quote, if any, is one ASCII column on the scalar's first line.
+            let start = node.range.start
+            baseLocation = SourceLocation(offset: base, line: start.line, column: start.column + (base - start.offset))
+        } else {
+            baseLocation = nil
+        }
     }
 
     /// Source for text that does not come from a file position (tests, generated input).
@@ -38,11 +50,28 @@ public struct ExpressionSource: Sendable {
         self.file = file
         self.base = text.utf8.elementsEqual(file.bytes) ? 0 : nil
         self.fallback = file.range(from: 0, to: file.bytes.count)
+        self.baseLocation = nil
+        self.isASCII = false
     }
 
     /// The file range of bytes `[start, end)` of the expression text.
     public func range(_ start: Int, _ end: Int) -> SourceRange {
         guard let base else { return fallback }
-        return file.range(from: base + start, to: base + max(start, end))
+        let end = max(start, end)
+        if baseLocation != nil, start >= 0, end <= bytes.count {
+            return SourceRange(file: file.path, start: location(start), end: location(end))
+        }
+        return file.range(from: base + start, to: base + end)
+    }
+
+    /// The location of byte `index` of a single-line text (`0...bytes.count`).
+    private func location(_ index: Int) -> SourceLocation {
+        let origin = baseLocation!
+        var column = origin.column + index
+        if !isASCII {
+            column = origin.column
+            for byte in bytes[0..<index] where byte & 0xC0 != 0x80 { column += 1 }
+        }
+        return SourceLocation(offset: origin.offset + index, line: origin.line, column: column)
     }
 }

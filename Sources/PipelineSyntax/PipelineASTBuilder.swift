@@ -49,6 +49,9 @@ public struct PipelineASTBuilder {
             case "agents":
                 sawAgents = true
                 ast.agents = agents(value)
+                if value.sequence?.isEmpty == true {
+                    diagnostics.emit(Diagnostic(.missingKey, "`agents` is empty: a pipeline needs at least one agent", at: value.range.start == value.range.end ? pair.key.range : value.range))
+                }
             case "source":
                 ast.source = endpoint(value, what: "source", types: PipelineVocabulary.sourceTypes, keys: PipelineVocabulary.sourceKeys)
             case "sink":
@@ -180,8 +183,7 @@ public struct PipelineASTBuilder {
 
     private mutating func agent(_ node: YAMLNode) -> AgentDecl? {
         guard let pairs = mapping(node, "an agent", help: "an agent is a mapping with at least `name` and `type`") else { return nil }
-        var byKey: [String: YAMLPair] = [:]
-        for pair in pairs { byKey[pair.keyText] = pair }
+        let byKey = PairLookup(pairs: pairs)
 
         var name: Located<String>?
         if let pair = byKey["name"], let value = string(pair.value, "`name`") {
@@ -244,7 +246,7 @@ public struct PipelineASTBuilder {
                             notes: [DiagnosticNote("`\(key)` belongs to \(owners.map { "`\($0.rawValue)`" }.joined(separator: ", ")) agents; this agent's type is set here", at: kind.range)],
                             help: ["remove it, or change the agent's `type`"]))
                     } else {
-                        unknownKey(pair, allowed: allowed, context: kind.map { "in a `\($0.value.rawValue)` agent" } ?? "in an agent")
+                        unknownKey(pair, allowed: allowed, context: kind.map { "in \([.http, .expr].contains($0.value) ? "an" : "a") `\($0.value.rawValue)` agent" } ?? "in an agent")
                     }
                     continue
                 }
@@ -258,6 +260,14 @@ public struct PipelineASTBuilder {
                     .missingKey, "`\(kind.value.rawValue)` agent `\(agent.name.value)` has no `\(key)`",
                     at: kind.range,
                     help: [Self.requiredKeyHelp[key] ?? "add `\(key):`"]))
+            }
+            if let input = PipelineVocabulary.requiredInput(of: kind.value), byKey["type"] != nil,
+                !agent.inputs.contains(where: { $0.name.value == input }), byKey["input"].map({ $0.value.mapping != nil }) ?? true
+            {
+                diagnostics.emit(Diagnostic(
+                    .missingKey, "`\(kind.value.rawValue)` agent `\(agent.name.value)` has no input `\(input)`",
+                    at: byKey["input"]?.key.range ?? kind.range,
+                    help: ["add it under `input:`, e.g. `\(input): \(PipelineVocabulary.requiredInputExample(of: kind.value))`"]))
             }
             agent.kind = kind
             if kind.value == .http { agent.http = http }
@@ -518,30 +528,30 @@ public struct PipelineASTBuilder {
             let message: String
             switch error {
             case .missingUnit(let number):
-                message = "duration `\(text)` has no unit"
+                message = "duration `\(text)` in \(what) has no unit"
                 let guess = number >= 10 ? "\(number)ms" : "\(number)s"
                 help.insert("did you mean `\(guess)`?", at: 0)
                 fixIts.append(FixIt("add a unit", replacing: node.range, with: guess))
             case .fraction:
-                message = "duration `\(text)` has a fraction; durations are whole numbers of a unit"
+                message = "duration `\(text)` in \(what) has a fraction; durations are whole numbers of a unit"
                 if let seconds = Double(text.filter { $0.isNumber || $0 == "." }), text.hasSuffix("s"), !text.hasSuffix("ms") {
                     let milliseconds = Int((seconds * 1000).rounded())
                     help.insert("did you mean `\(milliseconds)ms`?", at: 0)
                     fixIts.append(FixIt("use milliseconds", replacing: node.range, with: "\(milliseconds)ms"))
                 }
-            case .negative: message = "duration `\(text)` is negative"
+            case .negative: message = "duration `\(text)` in \(what) is negative"
             case .unknownUnit(let unit):
-                message = "`\(unit)` is not a duration unit in `\(text)`"
+                message = "duration `\(text)` in \(what) has an unknown unit `\(unit)`"
                 let spelled = ["second": "s", "seconds": "s", "sec": "s", "secs": "s", "millisecond": "ms", "milliseconds": "ms", "msec": "ms", "minute": "m", "minutes": "m", "min": "m", "mins": "m", "hour": "h", "hours": "h", "hr": "h", "µs": "us"]
                 if let short = spelled[unit.lowercased()] {
                     let replacement = text.prefix { $0.isNumber } + short
                     help.insert("did you mean `\(replacement)`?", at: 0)
                     fixIts.append(FixIt("use `\(short)`", replacing: node.range, with: String(replacement)))
                 }
-            case .overflow: message = "duration `\(text)` is too large"
-            case .empty, .malformed: message = "`\(text)` is not a duration"
+            case .overflow: message = "duration `\(text)` in \(what) is too large"
+            case .empty, .malformed: message = "`\(text)` in \(what) is not a duration"
             }
-            diagnostics.emit(Diagnostic(.badDuration, message + " in \(what)", at: node.range, help: help, fixIts: fixIts))
+            diagnostics.emit(Diagnostic(.badDuration, message, at: node.range, help: help, fixIts: fixIts))
             return nil
         }
     }
@@ -565,7 +575,15 @@ public struct PipelineASTBuilder {
     // MARK: Reporting
 
     private mutating func wrongType(_ node: YAMLNode, expected: String, what: String) {
-        diagnostics.emit(Diagnostic(.wrongValueType, "\(what) must be \(expected), found \(node.kindDescription)", at: node.range))
+        diagnostics.emit(Diagnostic(.wrongValueType, "\(what) must be \(expected), found \(found(node))", at: node.range))
+    }
+
+    /// What a wrongly typed value is, for "found ...": a short scalar is quoted as written.
+    private func found(_ node: YAMLNode) -> String {
+        guard let scalar = node.scalar, !scalar.isNull else { return node.kindDescription }
+        let written = file.text(of: node.range)
+        guard !written.isEmpty, written.count <= 40, !written.contains(where: \.isNewline) else { return node.kindDescription }
+        return "`\(written)`"
     }
 
     private mutating func invalid(_ value: Located<String>, _ message: String, choices: [String]) {
@@ -642,5 +660,17 @@ extension Substring {
         while let first = text.first, set.contains(first) { text = text.dropFirst() }
         while let last = text.last, set.contains(last) { text = text.dropLast() }
         return String(text)
+    }
+}
+
+/// Looks up a mapping's pairs by key text. A linear scan: agents have a dozen keys at
+/// most, and keys are unique (the YAML layer rejects duplicates), so this is cheaper than
+/// hashing every key into a dictionary of pairs for each agent.
+private struct PairLookup {
+    let pairs: [YAMLPair]
+
+    subscript(key: String) -> YAMLPair? {
+        for pair in pairs where pair.keyText == key { return pair }
+        return nil
     }
 }

@@ -31,6 +31,24 @@ public enum PipelineVocabulary {
         }
     }
 
+    /// The input an agent type cannot work without, if any.
+    public static func requiredInput(of kind: AgentKind) -> String? {
+        switch kind {
+        case .geoip: "ip"
+        case .lookup: "key"
+        case .sentiment: "text"
+        case .http, .process, .localLLM, .expr, .function: nil
+        }
+    }
+
+    static func requiredInputExample(of kind: AgentKind) -> String {
+        switch kind {
+        case .geoip: "event.ip"
+        case .lookup: "event.campaign_id"
+        default: "event.description"
+        }
+    }
+
     /// The agent types that declare `key` as their own, for "belongs to" notes.
     public static func kinds(owning key: String) -> [AgentKind] {
         AgentKind.allCases.filter { specificKeys(of: $0).all.contains(key) }

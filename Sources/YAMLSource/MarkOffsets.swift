@@ -1,29 +1,86 @@
-/// Converts libyaml's character indices into UTF-8 byte offsets.
+import Diagnostics
+
+/// Converts libyaml's character indices into source locations (byte offset, line, column).
 ///
-/// libyaml counts characters, while ranges are byte offsets. Marks arrive almost in
-/// order, so a cursor walked forward (or back) from the last answer keeps this linear.
+/// libyaml counts characters, while ranges are UTF-8 byte offsets. Marks arrive almost in
+/// order, so a cursor walked forward (or back) from the last answer keeps this linear, and
+/// it tracks the line and column on the way so no location needs a line-table search.
+///
+/// Lines and columns follow ``SourceFile``'s rules, not libyaml's: lines break at `\n`
+/// only, and a column counts Unicode scalars from the start of the line. A byte-order
+/// mark is character 0 for libyaml (the encoding is set explicitly, so the reader does not
+/// strip it; the scanner skips it as one character), and so it is here too.
+///
+/// The bytes must be valid UTF-8 (``YAMLParser`` checks that first).
 struct MarkOffsets {
     private let bytes: [UInt8]
+    private let lineStarts: [Int]
     private var characterIndex = 0
     private var byteOffset = 0
+    private var line = 1
+    private var column = 1
 
-    init(bytes: [UInt8]) {
-        self.bytes = bytes
-        // libyaml skips a UTF-8 byte-order mark without counting it.
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { byteOffset = 3 }
+    init(file: SourceFile) {
+        self.bytes = file.bytes
+        self.lineStarts = file.lineStarts
     }
 
+    /// The byte offset of character `target` (clamped to the end of the file).
     mutating func byteOffset(ofCharacter target: Int) -> Int {
-        while characterIndex < target, byteOffset < bytes.count {
-            byteOffset += 1
-            while byteOffset < bytes.count, bytes[byteOffset] & 0xC0 == 0x80 { byteOffset += 1 }
-            characterIndex += 1
+        location(ofCharacter: target).offset
+    }
+
+    /// The location of character `target` (clamped to the end of the file).
+    mutating func location(ofCharacter target: Int) -> SourceLocation {
+        if target < characterIndex {
+            moveBack(to: target)
+        } else if target > characterIndex {
+            moveForward(to: target)
         }
+        return SourceLocation(offset: byteOffset, line: line, column: column)
+    }
+
+    private mutating func moveForward(to target: Int) {
+        var characterIndex = characterIndex
+        var byteOffset = byteOffset
+        var line = line
+        var column = column
+        bytes.withUnsafeBufferPointer { bytes in
+            let count = bytes.count
+            while characterIndex < target, byteOffset < count {
+                let lead = bytes[byteOffset]
+                byteOffset += 1
+                if lead >= 0x80 {
+                    while byteOffset < count, bytes[byteOffset] & 0xC0 == 0x80 { byteOffset += 1 }
+                }
+                characterIndex += 1
+                if lead == UInt8(ascii: "\n") {
+                    line += 1
+                    column = 1
+                } else {
+                    column += 1
+                }
+            }
+        }
+        self.characterIndex = characterIndex
+        self.byteOffset = byteOffset
+        self.line = line
+        self.column = column
+    }
+
+    private mutating func moveBack(to target: Int) {
         while characterIndex > target, byteOffset > 0 {
             byteOffset -= 1
             while byteOffset > 0, bytes[byteOffset] & 0xC0 == 0x80 { byteOffset -= 1 }
             characterIndex -= 1
+            if bytes[byteOffset] == UInt8(ascii: "\n") { line -= 1 }
         }
-        return byteOffset
+        // Recount the column from the start of the line (rare: marks seldom go back).
+        var index = lineStarts[line - 1]
+        column = 1
+        while index < byteOffset {
+            if bytes[index] & 0xC0 != 0x80 { column += 1 }
+            index += 1
+        }
     }
 }

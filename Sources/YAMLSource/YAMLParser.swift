@@ -50,26 +50,56 @@ public enum YAMLParser {
 }
 
 /// One open collection while the event stream is walked.
-private final class Frame {
+private struct Frame {
     enum Kind { case sequence, mapping }
     let kind: Kind
-    let start: Int
+    let start: SourceLocation
     let anchor: String?
     let tag: String?
     let isFlow: Bool
     var items: [YAMLNode] = []
     var pairs: [YAMLPair] = []
-    var keyIndex: [String: Int] = [:]
+    /// Key text → index in `pairs`, built once the mapping grows past `indexThreshold`
+    /// (smaller mappings find duplicates by a linear scan, cheaper than hashing).
+    var keyIndex: [String: Int]?
     var pendingKey: YAMLNode?
+    /// The pending key was not a scalar (already reported): its value is dropped.
+    var pendingKeyIsInvalid = false
     var merges: [(YAMLNode, SourceRange)] = []
     var nodeCount = 1
 
-    init(kind: Kind, start: Int, anchor: String?, tag: String?, isFlow: Bool) {
+    static let indexThreshold = 16
+
+    init(kind: Kind, start: SourceLocation, anchor: String?, tag: String?, isFlow: Bool) {
         self.kind = kind
         self.start = start
         self.anchor = anchor
         self.tag = tag
         self.isFlow = isFlow
+    }
+
+    /// The index in `pairs` of the pair whose key is `key`, if any.
+    func index(ofKey key: String) -> Int? {
+        if let keyIndex { return keyIndex[key] }
+        for index in pairs.indices {
+            if case .scalar(let scalar) = pairs[index].key.content, scalar.value == key { return index }
+        }
+        return nil
+    }
+
+    mutating func append(_ pair: YAMLPair, key: String) {
+        if keyIndex != nil {
+            keyIndex![key] = pairs.count
+        } else if pairs.count == Self.indexThreshold {
+            var index: [String: Int] = [:]
+            index.reserveCapacity(pairs.count * 2)
+            for (position, existing) in pairs.enumerated() where index[existing.keyText] == nil {
+                index[existing.keyText] = position
+            }
+            index[key] = pairs.count
+            keyIndex = index
+        }
+        pairs.append(pair)
     }
 }
 
@@ -78,6 +108,7 @@ private struct TreeBuilder {
     let limits: YAMLLimits
     var diagnostics: [Diagnostic] = []
     var offsets: MarkOffsets
+    /// The open collections, innermost last (a stack, so depth costs no call stack).
     var frames: [Frame] = []
     var anchors: [String: (node: YAMLNode, count: Int)] = [:]
     var aliasCount = 0
@@ -88,7 +119,7 @@ private struct TreeBuilder {
     init(file: SourceFile, limits: YAMLLimits) {
         self.file = file
         self.limits = limits
-        self.offsets = MarkOffsets(bytes: file.bytes)
+        self.offsets = MarkOffsets(file: file)
     }
 
     mutating func run() -> YAMLNode? {
@@ -108,7 +139,7 @@ private struct TreeBuilder {
                     return nil
                 }
                 defer { yaml_event_delete(&event) }
-                switch handle(event) {
+                switch handle(&event) {
                 case .proceed: continue
                 case .stop: return root
                 case .abort: return nil
@@ -123,7 +154,16 @@ private struct TreeBuilder {
         offsets.byteOffset(ofCharacter: Int(mark.index))
     }
 
-    private mutating func handle(_ event: yaml_event_t) -> Step {
+    /// Offset, line and column of a mark, without a search in the line table.
+    private mutating func sourceLocation(_ mark: yaml_mark_t) -> SourceLocation {
+        offsets.location(ofCharacter: Int(mark.index))
+    }
+
+    private func range(_ start: SourceLocation, _ end: SourceLocation) -> SourceRange {
+        SourceRange(file: file.path, start: start, end: end.offset >= start.offset ? end : start)
+    }
+
+    private mutating func handle(_ event: inout yaml_event_t) -> Step {
         switch event.type {
         case YAML_STREAM_END_EVENT:
             return .stop
@@ -139,27 +179,26 @@ private struct TreeBuilder {
             }
             return .proceed
         case YAML_SCALAR_EVENT:
-            let start = location(event.start_mark)
-            let end = location(event.end_mark)
-            let data = event.data.scalar
-            let value = String(decoding: UnsafeBufferPointer(start: data.value, count: Int(data.length)), as: UTF8.self)
+            let start = sourceLocation(event.start_mark)
+            let end = sourceLocation(event.end_mark)
+            let value = String(decoding: UnsafeBufferPointer(start: event.data.scalar.value, count: Int(event.data.scalar.length)), as: UTF8.self)
             let style: YAMLScalar.Style =
-                switch data.style {
+                switch event.data.scalar.style {
                 case YAML_SINGLE_QUOTED_SCALAR_STYLE: .singleQuoted
                 case YAML_DOUBLE_QUOTED_SCALAR_STYLE: .doubleQuoted
                 case YAML_LITERAL_SCALAR_STYLE: .literal
                 case YAML_FOLDED_SCALAR_STYLE: .folded
                 default: .plain
                 }
-            guard let tag = checkedTag(data.tag, at: start) else { return .abort }
-            let node = YAMLNode(content: .scalar(YAMLScalar(value: value, style: style)), range: file.range(from: start, to: end), tag: tag.value)
-            return add(node, count: 1, anchor: string(data.anchor))
+            guard let tag = checkedTag(event.data.scalar.tag, at: start.offset) else { return .abort }
+            let node = YAMLNode(content: .scalar(YAMLScalar(value: value, style: style)), range: range(start, end), tag: tag.value)
+            return add(node, count: 1, anchor: string(event.data.scalar.anchor))
         case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
-            let start = location(event.start_mark)
+            let start = sourceLocation(event.start_mark)
             if frames.count >= limits.maxDepth {
                 diagnostics.append(Diagnostic(
                     .nestingTooDeep, "nesting is deeper than the limit of \(limits.maxDepth) levels",
-                    at: file.range(from: start, to: start + 1),
+                    at: file.range(from: start.offset, to: start.offset + 1),
                     help: ["pipeline files never need this depth; check for a generated or corrupted file"]))
                 return .abort
             }
@@ -169,36 +208,39 @@ private struct TreeBuilder {
             let isFlow = isMapping
                 ? event.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
                 : event.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
-            guard let tag = checkedTag(rawTag, at: start) else { return .abort }
+            guard let tag = checkedTag(rawTag, at: start.offset) else { return .abort }
             frames.append(Frame(kind: isMapping ? .mapping : .sequence, start: start, anchor: string(rawAnchor), tag: tag.value, isFlow: isFlow))
-            return countNodes(1, at: start)
+            return countNodes(1, at: start.offset)
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
-            guard let frame = frames.popLast() else { return .abort }
-            let eventEnd = location(event.end_mark)
-            var end = frame.isFlow ? eventEnd : frame.start
+            guard var frame = frames.popLast() else { return .abort }
+            let eventEnd = sourceLocation(event.end_mark)
+            var end = eventEnd
             if !frame.isFlow {
-                let lastEnd = frame.kind == .mapping ? frame.pairs.last?.value.range.end.offset : frame.items.last?.range.end.offset
-                end = max(frame.start + 1, lastEnd ?? eventEnd)
+                // A block collection ends with its last item, not at the next token.
+                let lastEnd = frame.kind == .mapping ? frame.pairs.last?.value.range.end : frame.items.last?.range.end
+                end = lastEnd ?? eventEnd
+                if end.offset < frame.start.offset + 1 { end = file.location(ofOffset: frame.start.offset + 1) }
             }
-            let range = file.range(from: frame.start, to: end)
+            let range = range(frame.start, end)
             let node: YAMLNode
             switch frame.kind {
             case .sequence:
                 node = YAMLNode(content: .sequence(frame.items), range: range, tag: frame.tag)
             case .mapping:
-                applyMerges(frame)
+                if !frame.merges.isEmpty { applyMerges(&frame) }
                 node = YAMLNode(content: .mapping(frame.pairs), range: range, tag: frame.tag)
             }
             // The collection's own node was counted at its start; its children add theirs.
             return add(node, count: frame.nodeCount, anchor: frame.anchor, alreadyCounted: true)
         case YAML_ALIAS_EVENT:
-            let start = location(event.start_mark)
-            let end = location(event.end_mark)
+            let start = sourceLocation(event.start_mark)
+            let end = sourceLocation(event.end_mark)
+            let aliasRange = range(start, end)
             let name = string(event.data.alias.anchor) ?? ""
             guard let anchored = anchors[name] else {
                 diagnostics.append(Diagnostic(
                     .yamlSyntax, "alias `*\(name)` refers to no anchor defined before it",
-                    at: file.range(from: start, to: end),
+                    at: aliasRange,
                     help: ["define `&\(name)` on a node above this alias"]))
                 return .abort
             }
@@ -206,20 +248,20 @@ private struct TreeBuilder {
             if aliasCount > limits.maxAliases {
                 diagnostics.append(Diagnostic(
                     .aliasLimit, "more than \(limits.maxAliases) aliases in one file",
-                    at: file.range(from: start, to: end),
+                    at: aliasRange,
                     help: ["this looks like an alias bomb; pipeline files need few aliases"]))
                 return .abort
             }
             if anchored.count > limits.maxNodes - totalNodes {
                 diagnostics.append(Diagnostic(
                     .aliasLimit, "expanding alias `*\(name)` would grow the document past \(limits.maxNodes) nodes",
-                    at: file.range(from: start, to: end),
+                    at: aliasRange,
                     notes: [DiagnosticNote("the anchor is defined here", at: anchored.node.range)],
                     help: ["aliases that nest other aliases grow exponentially (a \"billion laughs\" document); expand them by hand or restructure"]))
                 return .abort
             }
             var node = anchored.node
-            node.range = file.range(from: start, to: end)
+            node.range = aliasRange
             return add(node, count: anchored.count, anchor: nil)
         default:
             return .proceed
@@ -243,49 +285,57 @@ private struct TreeBuilder {
             return .abort
         }
         if let anchor { anchors[anchor] = (node, count) }
-        guard let parent = frames.last else {
+        guard !frames.isEmpty else {
             root = node
             return .proceed
         }
+        // Mutate the parent in place (an inout access to the array element, no copy).
+        Self.attach(node, count: count, to: &frames[frames.count - 1], diagnostics: &diagnostics)
+        return .proceed
+    }
+
+    private static func attach(_ node: YAMLNode, count: Int, to parent: inout Frame, diagnostics: inout [Diagnostic]) {
         parent.nodeCount += count
         switch parent.kind {
         case .sequence:
             parent.items.append(node)
         case .mapping:
             guard let key = parent.pendingKey else {
-                guard node.scalar != nil else {
+                if parent.pendingKeyIsInvalid {
+                    parent.pendingKeyIsInvalid = false  // the value of a rejected key
+                    return
+                }
+                guard case .scalar = node.content else {
                     diagnostics.append(Diagnostic(
                         .unsupportedYAML, "mapping keys must be plain text, not \(node.kindDescription)",
                         at: node.range))
-                    parent.pendingKey = YAMLNode(content: .scalar(YAMLScalar(value: "\u{0}complex", style: .plain)), range: node.range)
-                    return .proceed
+                    parent.pendingKeyIsInvalid = true
+                    return
                 }
                 parent.pendingKey = node
-                return .proceed
+                return
             }
             parent.pendingKey = nil
-            let keyText = key.scalar?.value ?? ""
-            if keyText == "\u{0}complex" { return .proceed }
-            if keyText == "<<", key.scalar?.style == .plain {
+            guard case .scalar(let keyScalar) = key.content else { return }
+            let keyText = keyScalar.value
+            if keyText == "<<", keyScalar.style == .plain {
                 parent.merges.append((node, key.range))
-                return .proceed
+                return
             }
-            if let first = parent.keyIndex[keyText] {
+            if let first = parent.index(ofKey: keyText) {
                 diagnostics.append(Diagnostic(
                     .duplicateKey, "duplicate key `\(keyText)` in this mapping",
                     at: key.range,
                     notes: [DiagnosticNote("`\(keyText)` was first set here; that value is the one kept", at: parent.pairs[first].key.range)],
                     help: ["remove one of the two, or merge their contents"]))
-                return .proceed
+                return
             }
-            parent.keyIndex[keyText] = parent.pairs.count
-            parent.pairs.append(YAMLPair(key: key, value: node))
+            parent.append(YAMLPair(key: key, value: node), key: keyText)
         }
-        return .proceed
     }
 
     /// Applies YAML merge keys (`<<: *defaults`): explicit keys win, earlier sources win.
-    private mutating func applyMerges(_ frame: Frame) {
+    private mutating func applyMerges(_ frame: inout Frame) {
         for (source, keyRange) in frame.merges {
             let sources: [YAMLNode]
             switch source.content {
@@ -300,9 +350,8 @@ private struct TreeBuilder {
                     diagnostics.append(Diagnostic(.wrongValueType, "a merge key `<<` needs mappings, found \(mergeSource.kindDescription)", at: mergeSource.range))
                     continue
                 }
-                for pair in pairs where frame.keyIndex[pair.keyText] == nil {
-                    frame.keyIndex[pair.keyText] = frame.pairs.count
-                    frame.pairs.append(pair)
+                for pair in pairs where frame.index(ofKey: pair.keyText) == nil {
+                    frame.append(pair, key: pair.keyText)
                 }
             }
         }
@@ -311,7 +360,7 @@ private struct TreeBuilder {
     private static let standardTags: Set<String> = [
         "!", "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
         "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:map",
-        "tag:yaml.org,2002:seq", "tag:yaml.org,2002:merge", "tag:yaml.org,2002:binary",
+        "tag:yaml.org,2002:seq", "tag:yaml.org,2002:merge",
         "tag:yaml.org,2002:timestamp",
     ]
 
@@ -320,11 +369,20 @@ private struct TreeBuilder {
         guard Self.standardTags.contains(tag) else {
             diagnostics.append(Diagnostic(
                 .unsupportedYAML, "custom YAML tag `\(tag)` is not supported in pipeline files",
-                at: file.range(from: offset, to: offset + 1),
+                at: file.range(from: offset, to: tagEnd(from: offset)),
                 help: ["remove the tag; pipeline files hold plain data (standard tags like `!!str` are fine)"]))
             return nil
         }
         return (tag, ())
+    }
+
+    /// The end of the tag token written at `offset` (up to the next blank).
+    private func tagEnd(from offset: Int) -> Int {
+        var index = offset
+        while index < file.bytes.count, ![UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\t"), UInt8(ascii: "\r")].contains(file.bytes[index]) {
+            index += 1
+        }
+        return max(index, offset + 1)
     }
 
     private func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
@@ -335,7 +393,10 @@ private struct TreeBuilder {
     private mutating func reportParserError(_ parser: yaml_parser_t) {
         let problem = parser.problem.map { String(cString: $0) } ?? "malformed YAML"
         let context = parser.context.map { String(cString: $0) }
-        let problemOffset = min(location(parser.problem_mark), file.bytes.count)
+        // Reader errors (a control character, say) carry a byte offset and no mark.
+        let problemOffset = parser.error == YAML_READER_ERROR
+            ? min(Int(parser.problem_offset), file.bytes.count)
+            : min(location(parser.problem_mark), file.bytes.count)
         if let tab = firstIndentationTab(upToLineOf: problemOffset) {
             diagnostics.append(Diagnostic(
                 .tabIndentation, "tab character used for indentation",

@@ -24,9 +24,15 @@ struct HumanRendererTests {
             3  |   geocode:
                |   -------
                = help: did you mean `geocode`?
-               = help: use the declared agent: replace with `geocode`
 
             """)
+    }
+
+    @Test func fixItIsShownUnlessAHelpLineAlreadySpellsOutItsReplacement() {
+        var diagnostic = SourceFixtures.unknownAgent()
+        diagnostic.help = []
+        let output = plain.render([diagnostic], sources: ["samples/bad.yaml": SourceFixtures.pipeline])
+        #expect(output.contains("= help: use the declared agent: replace with `geocode`"))
     }
 
     @Test func headerIsFileLineColumnSeverityCodeAndMessage() {
