@@ -24,6 +24,8 @@ let package = Package(
         .target(name: "YAMLSource", dependencies: ["CYAML", "Diagnostics"]),
         .target(name: "PipelineSyntax", dependencies: ["YAMLSource", "Diagnostics"]),
         .target(name: "PipelineChecks", dependencies: ["PipelineSyntax", "YAMLSource", "Diagnostics"]),
+        .target(name: "Planner", dependencies: ["PipelineChecks", "PipelineSyntax", "Diagnostics"]),
+        .target(name: "EventJSON"),
         .target(
             name: "EnrichCLI",
             dependencies: [

@@ -1,0 +1,77 @@
+/// A JSON value as agents receive and return it, with object keys kept in order.
+///
+/// Integers and floating-point numbers are distinct so `42` round-trips as `42`.
+public enum JSONValue: Hashable, Sendable {
+    case null
+    case bool(Bool)
+    case int(Int64)
+    case double(Double)
+    case string(String)
+    case array([JSONValue])
+    case object(JSONObject)
+
+    /// The value at a dot path below this one (`["data", "segment"]`); array steps are indices.
+    public subscript(path path: some Collection<String>) -> JSONValue? {
+        var current = self
+        for step in path {
+            switch current {
+            case .object(let object):
+                guard let next = object[step] else { return nil }
+                current = next
+            case .array(let items):
+                guard let index = Int(step), items.indices.contains(index) else { return nil }
+                current = items[index]
+            default:
+                return nil
+            }
+        }
+        return current
+    }
+
+    /// True for `.null`.
+    public var isNull: Bool { self == .null }
+
+    /// The compact JSON text of this value.
+    public var jsonText: String {
+        var bytes: [UInt8] = []
+        JSONWriter.write(self, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// A JSON object that keeps its keys in insertion order (last write wins on a repeated key).
+public struct JSONObject: Hashable, Sendable {
+    public private(set) var keys: [String] = []
+    public private(set) var values: [JSONValue] = []
+
+    public init() {}
+
+    public init(_ pairs: [(String, JSONValue)]) {
+        for (key, value) in pairs { self[key] = value }
+    }
+
+    public var count: Int { keys.count }
+    public var isEmpty: Bool { keys.isEmpty }
+
+    public subscript(key: String) -> JSONValue? {
+        get {
+            // Objects in events are small: a linear scan beats hashing here.
+            guard let index = keys.firstIndex(of: key) else { return nil }
+            return values[index]
+        }
+        set {
+            if let index = keys.firstIndex(of: key) {
+                if let newValue { values[index] = newValue } else {
+                    keys.remove(at: index)
+                    values.remove(at: index)
+                }
+            } else if let newValue {
+                keys.append(key)
+                values.append(newValue)
+            }
+        }
+    }
+
+    /// Key/value pairs in order.
+    public var pairs: Zip2Sequence<[String], [JSONValue]> { zip(keys, values) }
+}
