@@ -13,6 +13,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", exact: "0.2.0"),
     ],
     targets: [
         .systemLibrary(
@@ -27,6 +28,10 @@ let package = Package(
         .target(name: "Planner", dependencies: ["PipelineChecks", "PipelineSyntax", "Diagnostics"]),
         .target(name: "EventJSON"),
         .target(
+            name: "Runtime",
+            dependencies: ["Planner", "EventJSON", .product(name: "Histogram", package: "hdrhistogram-swift")]
+        ),
+        .target(
             name: "EnrichCLI",
             dependencies: [
                 "PipelineChecks", "Diagnostics",
@@ -38,6 +43,7 @@ let package = Package(
             name: "LintBenchmark",
             dependencies: ["PipelineChecks", "Diagnostics"]
         ),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Planner", "EventJSON"]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
         .testTarget(name: "YAMLSourceTests", dependencies: ["YAMLSource", "Diagnostics"]),
         .testTarget(name: "PipelineSyntaxTests", dependencies: ["PipelineSyntax", "Diagnostics"]),

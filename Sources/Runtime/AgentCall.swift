@@ -1,0 +1,28 @@
+import EventJSON
+
+/// Why a call to an agent did not produce a result.
+public struct AgentCallFailure: Error, Sendable, Equatable {
+    public var reason: String
+    /// Whether trying again may succeed (timeouts, 5xx, resets); not for bad input.
+    public var isRetryable: Bool
+
+    public init(_ reason: String, retryable: Bool) {
+        self.reason = reason
+        self.isRetryable = retryable
+    }
+}
+
+/// How the runtime calls an agent: inline on the worker, or awaited.
+///
+/// In-process agents (lookups, geoip, sentiment, Swift functions) are called inline so
+/// an event costs no task switches; agents that wait on I/O are awaited so a worker
+/// keeps other events moving meanwhile.
+public enum AgentCall: Sendable {
+    case inline(@Sendable (JSONObject) throws(AgentCallFailure) -> JSONValue)
+    case awaited(@Sendable (JSONObject) async throws(AgentCallFailure) -> JSONValue)
+
+    var isInline: Bool {
+        if case .inline = self { return true }
+        return false
+    }
+}

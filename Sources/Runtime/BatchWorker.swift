@@ -1,0 +1,184 @@
+import EventJSON
+import Foundation
+import Planner
+
+/// A batch of input lines on its way through the pipeline.
+struct InputBatch: Sendable {
+    let sequence: Int
+    let lines: [InputLine]
+}
+
+/// What a processed batch hands to the writer.
+struct BatchResult: Sendable {
+    let sequence: Int
+    var output: [UInt8] = []
+    var deadLetter: [UInt8] = []
+    var audit: [AuditEntry] = []
+    var metrics = RunMetrics()
+    let endOffset: Int64
+    let endLine: Int64
+    let eventCount: Int
+}
+
+/// Runs batches through the plan on one worker: decode, dedup, execute, encode.
+///
+/// Events that only need in-process agents run inline one after another; those that
+/// need awaited calls are gathered and run concurrently, so one slow call does not
+/// hold up the events beside it.
+struct BatchWorker {
+    let executor: PlanExecutor
+    let codec: any EventCodec
+    let state: (any RunStateStore)?
+    let dedup: PlanDedup?
+    var decoder: any EventLineDecoder
+
+    init(executor: PlanExecutor, codec: any EventCodec, state: (any RunStateStore)?) {
+        self.executor = executor
+        self.codec = codec
+        self.state = state
+        self.dedup = executor.plan.dedup
+        self.decoder = codec.makeDecoder()
+    }
+
+    private enum Slot {
+        case malformed(String)
+        case duplicate(JSONValue)
+        case done(JSONValue, EventResult)
+        case pending(JSONValue)
+    }
+
+    mutating func process(_ batch: InputBatch) async throws -> BatchResult {
+        var result = BatchResult(
+            sequence: batch.sequence, endOffset: batch.lines.last?.endOffset ?? 0, endLine: batch.lines.last?.number ?? 0,
+            eventCount: batch.lines.count)
+        var slots: [Slot] = []
+        slots.reserveCapacity(batch.lines.count)
+        for line in batch.lines {
+            if let total = line.truncatedFrom {
+                slots.append(.malformed("line is \(total) bytes, over the limit; its first \(line.bytes.count) bytes are kept here"))
+                continue
+            }
+            if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+                slots.append(.malformed("empty line"))
+                continue
+            }
+            switch decoder.decode(line.bytes) {
+            case .success(let event): slots.append(.pending(event))
+            case .failure(let failure): slots.append(.malformed(failure.reason))
+            }
+        }
+        try markDuplicates(&slots)
+        var awaiting: [Int] = []
+        for index in slots.indices {
+            guard case .pending(let event) = slots[index] else { continue }
+            switch executor.processInline(event) {
+            case .finished(let outcome): slots[index] = .done(event, outcome)
+            case .needsAwait: awaiting.append(index)
+            }
+        }
+        if !awaiting.isEmpty {
+            let executor = self.executor
+            let finished = await withTaskGroup(of: (Int, EventResult).self) { group in
+                for index in awaiting {
+                    guard case .pending(let event) = slots[index] else { continue }
+                    group.addTask { (index, await executor.process(event)) }
+                }
+                var collected: [(Int, EventResult)] = []
+                for await item in group { collected.append(item) }
+                return collected
+            }
+            for (index, outcome) in finished {
+                guard case .pending(let event) = slots[index] else { continue }
+                slots[index] = .done(event, outcome)
+            }
+        }
+        let now = Int64(Date().timeIntervalSince1970 * 1_000_000)
+        for (line, slot) in zip(batch.lines, slots) {
+            switch slot {
+            case .malformed(let reason):
+                DeadLetter.appendMalformed(line: line, reason: reason, to: &result.deadLetter)
+                result.metrics.record(status: "malformed")
+                result.audit.append(AuditEntry(eventID: "", line: line.number, status: "malformed", agentsJSON: "{}", latencyMicroseconds: 0, timestampMicroseconds: now))
+            case .duplicate(let event):
+                result.metrics.record(status: "duplicate")
+                result.audit.append(AuditEntry(eventID: Self.eventID(event), line: line.number, status: "duplicate", agentsJSON: "{}", latencyMicroseconds: 0, timestampMicroseconds: now))
+            case .done(let event, let outcome):
+                result.metrics.record(outcome)
+                let metadata = outcome.metadata
+                if outcome.status == .failed {
+                    DeadLetter.appendFailed(line: line, reason: outcome.failure ?? "failed", metadata: metadata, codec: codec, to: &result.deadLetter)
+                } else {
+                    codec.appendEnriched(line: line.bytes, fields: outcome.fields + [("_enrichment", metadata)], to: &result.output)
+                }
+                let agentsJSON = metadata[path: ["agents"]]?.jsonText ?? "{}"
+                result.audit.append(AuditEntry(eventID: Self.eventID(event), line: line.number, status: outcome.status.rawValue, agentsJSON: agentsJSON, latencyMicroseconds: outcome.latencyMicroseconds, timestampMicroseconds: now))
+            case .pending:
+                break
+            }
+        }
+        return result
+    }
+
+    /// Drops events whose dedup key was seen within the window (one state call per batch).
+    private func markDuplicates(_ slots: inout [Slot]) throws {
+        guard let dedup, let state else { return }
+        var keys: [String] = []
+        var positions: [Int] = []
+        for (index, slot) in slots.enumerated() {
+            guard case .pending(let event) = slot else { continue }
+            let scope = PlanExecutor.Scope(event: event, executor: executor, outputs: [], inputs: JSONObject())
+            guard let key = ExpressionEvaluator.evaluate(dedup.key, in: scope), key != .null else { continue }
+            keys.append(BuiltinFunctions.text(of: key))
+            positions.append(index)
+        }
+        guard !keys.isEmpty else { return }
+        let now = Int64(Date().timeIntervalSince1970 * 1_000_000)
+        let seen = try state.checkDedup(keys: keys, windowMicroseconds: dedup.windowMicroseconds, nowMicroseconds: now)
+        // A key repeated inside the same batch is a duplicate too.
+        var firstInBatch = Set<String>()
+        for (offset, position) in positions.enumerated() {
+            guard case .pending(let event) = slots[position] else { continue }
+            if seen[offset] || !firstInBatch.insert(keys[offset]).inserted { slots[position] = .duplicate(event) }
+        }
+    }
+
+    static func eventID(_ event: JSONValue) -> String {
+        switch event[path: ["id"]] {
+        case .string(let id)?: id
+        case .int(let id)?: String(id)
+        default: ""
+        }
+    }
+}
+
+/// Dead-letter lines: the input kept whole, with the reason it could not be enriched.
+enum DeadLetter {
+    static func appendMalformed(line: InputLine, reason: String, to output: inout [UInt8]) {
+        var object = JSONObject()
+        object["line"] = .int(line.number)
+        object["reason"] = .string(reason)
+        if let text = String(validating: line.bytes, as: UTF8.self) {
+            object["input"] = .string(text)
+        } else {
+            // Invalid UTF-8 cannot be a JSON string: keep the exact bytes in base64.
+            object["input_base64"] = .string(Data(line.bytes).base64EncodedString())
+        }
+        JSONWriter.write(.object(object), into: &output)
+        output.append(UInt8(ascii: "\n"))
+    }
+
+    static func appendFailed(line: InputLine, reason: String, metadata: JSONValue, codec: any EventCodec, to output: inout [UInt8]) {
+        var head = JSONObject()
+        head["line"] = .int(line.number)
+        head["reason"] = .string(reason)
+        head["_enrichment"] = metadata
+        var bytes: [UInt8] = []
+        JSONWriter.write(.object(head), into: &bytes)
+        // {"line":..,"reason":..,"_enrichment":..,"event":<original bytes>}
+        bytes.removeLast()
+        bytes.append(contentsOf: Array(",\"event\":".utf8))
+        bytes.append(contentsOf: line.bytes)
+        bytes.append(contentsOf: Array("}\n".utf8))
+        output.append(contentsOf: bytes)
+    }
+}

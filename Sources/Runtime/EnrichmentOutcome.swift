@@ -1,0 +1,72 @@
+import EventJSON
+
+/// What happened to one agent for one event, as recorded in `_enrichment` and the audit.
+public enum AgentOutcome: String, Sendable, Codable, CaseIterable {
+    /// Called and succeeded.
+    case ok
+    /// A fresh cached result was used instead of calling.
+    case cached
+    /// Every attempt failed; the last cached value (possibly expired) was used.
+    case staleCache = "stale_cache"
+    /// Every attempt failed; the `fallback: {default: ...}` values were used.
+    case defaulted = "default"
+    /// Every attempt failed (or an input was missing) and the agent was skipped.
+    case skipped
+    /// Its `when` guard did not hold: not applicable to this event.
+    case guarded
+    /// Every attempt failed with `fallback: fail`: the event failed.
+    case failed
+
+    /// Whether this outcome makes the event's enrichment partial.
+    var isDegraded: Bool {
+        switch self {
+        case .ok, .cached, .guarded: false
+        case .staleCache, .defaulted, .skipped, .failed: true
+        }
+    }
+}
+
+/// One agent's record within an event's `_enrichment` metadata.
+public struct AgentReport: Sendable, Equatable {
+    public var agent: String
+    public var outcome: AgentOutcome
+    public var attempts: Int
+    public var latencyMicroseconds: Int64
+    /// Why it fell back, when it did.
+    public var reason: String?
+}
+
+/// Overall status of one event.
+public enum EventStatus: String, Sendable, Codable {
+    case complete, partial, failed
+}
+
+/// The result of running one event through the plan.
+public struct EventResult: Sendable {
+    public var status: EventStatus
+    public var reports: [AgentReport]
+    /// Enriched fields to add, in agent then output order.
+    public var fields: [(String, JSONValue)]
+    public var latencyMicroseconds: Int64
+    /// Why the event failed, when it did.
+    public var failure: String?
+
+    /// The `_enrichment` object written with the event.
+    public var metadata: JSONValue {
+        var agents = JSONObject()
+        for report in reports {
+            var entry = JSONObject()
+            entry["outcome"] = .string(report.outcome.rawValue)
+            entry["attempts"] = .int(Int64(report.attempts))
+            entry["latency_us"] = .int(report.latencyMicroseconds)
+            if let reason = report.reason { entry["reason"] = .string(reason) }
+            agents[report.agent] = .object(entry)
+        }
+        var object = JSONObject()
+        object["status"] = .string(status.rawValue)
+        object["latency_us"] = .int(latencyMicroseconds)
+        object["agents"] = .object(agents)
+        if let failure { object["error"] = .string(failure) }
+        return .object(object)
+    }
+}

@@ -1,0 +1,224 @@
+import EventJSON
+import Foundation
+import Planner
+import Synchronization
+
+/// What a finished (or interrupted) run did.
+public struct RunSummary: Sendable {
+    public var events: Int
+    public var metrics: RunMetrics
+    public var elapsedSeconds: Double
+    /// The signal that interrupted the run, if one did.
+    public var interruptedBy: Int32?
+    /// Line the run resumed after, when a checkpoint was found.
+    public var resumedAfterLine: Int64?
+}
+
+/// Runs a plan over a stream of JSON Lines: reader → workers → ordered writer.
+///
+/// One reader thread feeds batches to one worker task per core (round robin); at most
+/// `maxInFlight` events are between reading and writing, so a slow sink slows the
+/// reader instead of filling memory. The writer checkpoints each written batch.
+public final class EventStreamRunner: Sendable {
+    public let plan: Plan
+    private let executor: PlanExecutor
+    private let codec: any EventCodec
+    private let state: (any RunStateStore)?
+
+    /// Prepares every agent once; fails early on missing environment variables or agents
+    /// that cannot be set up (a missing table, an unregistered function...).
+    public init(
+        plan: Plan, calls: any AgentCallProvider, codec: any EventCodec, state: (any RunStateStore)?,
+        cachePersistence: (any CachePersistence)?, environment: [String: String] = ProcessInfo.processInfo.environment,
+        wallClock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) }
+    ) throws {
+        self.plan = plan
+        self.codec = codec
+        self.state = state
+        var needed = Set<String>()
+        func collect(_ expression: PlanExpression?) {
+            expression?.visit { if case .env(let name) = $0 { needed.insert(name) } }
+        }
+        for agent in plan.agents {
+            collect(agent.when)
+            agent.inputs.forEach { collect($0.value) }
+            agent.outputs.forEach { collect($0.expression) }
+            collect(agent.http?.url)
+            agent.http?.headers.forEach { collect($0.value) }
+            collect(agent.cache?.key)
+        }
+        collect(plan.dedup?.key)
+        let missing = needed.filter { environment[$0] == nil }.sorted()
+        if !missing.isEmpty { throw RunError.missingEnvironment(missing) }
+        var runtimeAgents: [RuntimeAgent] = []
+        for (index, agent) in plan.agents.enumerated() {
+            let call: AgentCall?
+            do {
+                call = try calls.makeCall(for: agent)
+            } catch {
+                throw RunError.agentLoadFailed(agent: agent.name, reason: "\(error)")
+            }
+            let cache = agent.cache.map { ResultCache(agent: agent.name, ttlMicroseconds: $0.ttlMicroseconds, persistence: cachePersistence) }
+            runtimeAgents.append(RuntimeAgent(index: index, plan: agent, call: call, cache: cache))
+        }
+        var exposed: [String: String] = [:]
+        for name in needed { exposed[name] = environment[name] }
+        executor = PlanExecutor(plan: plan, agents: runtimeAgents, environment: exposed, wallClock: wallClock)
+    }
+
+    /// Processes the whole input (or until `stop` is set) and returns what happened.
+    public func run(
+        _ configuration: RunConfiguration, stop: StopFlag = StopFlag(),
+        progress: (@Sendable (_ events: Int, _ inFlight: Int, _ metrics: RunMetrics) -> Void)? = nil
+    ) async throws -> RunSummary {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let source: String?
+        let descriptor: Int32
+        switch configuration.input {
+        case .standardInput:
+            source = nil
+            descriptor = STDIN_FILENO
+        case .file(let path):
+            source = URL(fileURLWithPath: path).standardizedFileURL.path
+            descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { throw RunError.inputFailed("cannot open \(path): \(String(cString: strerror(errno)))") }
+        }
+        defer { if descriptor != STDIN_FILENO { close(descriptor) } }
+
+        var checkpoint: RunCheckpoint?
+        if let source, let state, !configuration.fromStart {
+            do { checkpoint = try state.checkpoint(for: source) } catch { throw RunError.stateFailed("reading the checkpoint failed: \(error)") }
+        }
+        if let checkpoint {
+            var info = stat()
+            fstat(descriptor, &info)
+            guard Int64(info.st_size) >= checkpoint.inputOffset else {
+                throw RunError.checkpointMismatch("the input is \(info.st_size) bytes but an earlier run had processed \(checkpoint.inputOffset); it changed since (use --from-start to begin again)")
+            }
+            lseek(descriptor, off_t(checkpoint.inputOffset), SEEK_SET)
+        }
+        let output: OutputFile
+        switch configuration.output {
+        case .standardOutput: output = OutputFile(standardOutput: ())
+        case .file(let path): output = try OutputFile(path: path, truncateTo: checkpoint?.outputLength)
+        }
+        let deadLetter = try OutputFile(path: configuration.deadLetterPath, truncateTo: checkpoint?.deadLetterLength)
+        defer {
+            output.close()
+            deadLetter.close()
+        }
+
+        let batchSize = max(1, configuration.batchSize)
+        let permits = DispatchSemaphore(value: max(2 * configuration.workers, configuration.maxInFlight / batchSize))
+        let inFlight = EventCounter()
+        let writer = BatchWriter(
+            output: output, deadLetter: deadLetter, state: state, source: source, ordered: configuration.ordered,
+            startOffset: checkpoint?.inputOffset ?? 0, startLine: checkpoint?.inputLine ?? 0,
+            releasePermit: { permits.signal() })
+
+        var continuations: [AsyncStream<InputBatch>.Continuation] = []
+        var streams: [AsyncStream<InputBatch>] = []
+        for _ in 0..<configuration.workers {
+            let (stream, continuation) = AsyncStream<InputBatch>.makeStream()
+            streams.append(stream)
+            continuations.append(continuation)
+        }
+        let reader = InputLineReader(
+            descriptor: descriptor, startOffset: checkpoint?.inputOffset ?? 0, startLine: checkpoint?.inputLine ?? 0,
+            maxLineBytes: configuration.maxLineBytes)
+        let readFailure = FailureBox()
+        let readerContinuations = continuations
+        let readerThread = Thread {
+            var sequence = 0
+            defer { for continuation in readerContinuations { continuation.finish() } }
+            while !stop.isSet {
+                while permits.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
+                    if stop.isSet { return }
+                }
+                let lines: [InputLine]
+                do {
+                    guard Self.waitReadable(descriptor, stop: stop) else {
+                        permits.signal()
+                        return
+                    }
+                    lines = try reader.nextLines(limit: batchSize)
+                } catch {
+                    readFailure.set(error as? RunError ?? .inputFailed("\(error)"))
+                    return
+                }
+                guard !lines.isEmpty else {
+                    permits.signal()
+                    return
+                }
+                inFlight.add(lines.count)
+                readerContinuations[sequence % readerContinuations.count].yield(InputBatch(sequence: sequence, lines: lines))
+                sequence += 1
+            }
+        }
+        readerThread.stackSize = 1 << 20
+        readerThread.start()
+
+        let progressTask = progress.map { report in
+            Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(nanoseconds: 250_000_000)
+                    let (events, metrics) = await writer.snapshot()
+                    report(events, inFlight.value, metrics)
+                }
+            }
+        }
+        let executor = self.executor
+        let codec = self.codec
+        let state = self.state
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for stream in streams {
+                    group.addTask {
+                        var worker = BatchWorker(executor: executor, codec: codec, state: state)
+                        for await batch in stream {
+                            let result = try await worker.process(batch)
+                            inFlight.add(-batch.lines.count)
+                            try await writer.accept(result)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        } catch {
+            stop.set()
+            progressTask?.cancel()
+            throw error
+        }
+        progressTask?.cancel()
+        if let failure = readFailure.value { throw failure }
+        let (events, metrics) = await writer.snapshot()
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds &- started) / 1e9
+        return RunSummary(
+            events: events, metrics: metrics, elapsedSeconds: elapsed, interruptedBy: stop.isSet ? stop.receivedSignal : nil,
+            resumedAfterLine: checkpoint?.inputLine)
+    }
+
+    /// Waits until the input has data (or ends), checking for a stop request meanwhile.
+    private static func waitReadable(_ descriptor: Int32, stop: StopFlag) -> Bool {
+        var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        while true {
+            if stop.isSet { return false }
+            let ready = poll(&poller, 1, 100)
+            if ready != 0 { return true }
+        }
+    }
+}
+
+/// A shared count of events between reading and writing.
+final class EventCounter: Sendable {
+    private let count = Atomic<Int>(0)
+    func add(_ delta: Int) { count.add(delta, ordering: .relaxed) }
+    var value: Int { count.load(ordering: .relaxed) }
+}
+
+/// The reader thread's failure, handed to the task that reports it.
+final class FailureBox: Sendable {
+    private let failure = Mutex<RunError?>(nil)
+    func set(_ error: RunError) { failure.withLock { $0 = error } }
+    var value: RunError? { failure.withLock { $0 } }
+}
