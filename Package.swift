@@ -14,6 +14,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", exact: "0.2.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
     ],
     targets: [
         .systemLibrary(
@@ -30,6 +31,13 @@ let package = Package(
         .target(
             name: "Runtime",
             dependencies: ["Planner", "EventJSON", .product(name: "Histogram", package: "hdrhistogram-swift")]
+        ),
+        .target(
+            name: "NetworkAgents",
+            dependencies: [
+                "Runtime", "Planner", "EventJSON",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
         ),
         .target(
             name: "EnrichCLI",

@@ -12,14 +12,28 @@ public struct AgentCallFailure: Error, Sendable, Equatable {
     }
 }
 
+/// What one call of an agent receives: its evaluated inputs and, for HTTP agents, the
+/// request line already interpolated (values percent-encoded) and headers.
+public struct AgentRequest: Sendable {
+    public var inputs: JSONObject
+    public var url: String?
+    public var headers: [(name: String, value: String)]
+
+    public init(inputs: JSONObject, url: String? = nil, headers: [(name: String, value: String)] = []) {
+        self.inputs = inputs
+        self.url = url
+        self.headers = headers
+    }
+}
+
 /// How the runtime calls an agent: inline on the worker, or awaited.
 ///
 /// In-process agents (lookups, geoip, sentiment, Swift functions) are called inline so
 /// an event costs no task switches; agents that wait on I/O are awaited so a worker
 /// keeps other events moving meanwhile.
 public enum AgentCall: Sendable {
-    case inline(@Sendable (JSONObject) throws(AgentCallFailure) -> JSONValue)
-    case awaited(@Sendable (JSONObject) async throws(AgentCallFailure) -> JSONValue)
+    case inline(@Sendable (AgentRequest) throws(AgentCallFailure) -> JSONValue)
+    case awaited(@Sendable (AgentRequest) async throws(AgentCallFailure) -> JSONValue)
 
     var isInline: Bool {
         if case .inline = self { return true }

@@ -136,7 +136,7 @@ public final class PlanExecutor: Sendable {
                 }
                 let began = DispatchTime.now().uptimeNanoseconds
                 do throws(AgentCallFailure) {
-                    let result = try function(inputs)
+                    let result = try function(agent.request(inputs: inputs, scope: scope))
                     let latency = Int64((DispatchTime.now().uptimeNanoseconds &- began) / 1000)
                     if let key { agent.cache?.store(key, value: result, now: wallClock()) }
                     state.outputs[index] = agent.outputs(from: result)
@@ -231,7 +231,8 @@ public final class PlanExecutor: Sendable {
                             keys[index] = key
                             let deadlineLeft = plan.deadlineMicroseconds.map { $0 - state.elapsedMicroseconds }
                             running += 1
-                            group.addTask { (index, await self.call(agent, inputs: inputs, key: key, deadlineLeft: deadlineLeft)) }
+                            let request = agent.request(inputs: inputs, scope: scope)
+                            group.addTask { (index, await self.call(agent, request: request, key: key, deadlineLeft: deadlineLeft)) }
                         }
                     }
                 }
@@ -256,7 +257,7 @@ public final class PlanExecutor: Sendable {
     }
 
     /// One agent with cache, attempts, timeouts capped by the deadline, and backoff.
-    private func call(_ agent: RuntimeAgent, inputs: JSONObject, key: String?, deadlineLeft: Int64?) async -> CallResult {
+    private func call(_ agent: RuntimeAgent, request: AgentRequest, key: String?, deadlineLeft: Int64?) async -> CallResult {
         let began = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Int64 { Int64((DispatchTime.now().uptimeNanoseconds &- began) / 1000) }
         if let key, let cached = agent.cache?.lookup(key), cached.expiresAtMicroseconds > wallClock() {
@@ -279,9 +280,9 @@ public final class PlanExecutor: Sendable {
             let result: Result<JSONValue, AgentCallFailure>
             switch agent.call {
             case .inline(let function)?:
-                do throws(AgentCallFailure) { result = .success(try function(inputs)) } catch { result = .failure(error) }
+                do throws(AgentCallFailure) { result = .success(try function(request)) } catch { result = .failure(error) }
             case .awaited(let function)?:
-                result = await TimeoutRace.call(function, inputs: inputs, timeoutMicroseconds: timeout)
+                result = await TimeoutRace.call(function, request: request, timeoutMicroseconds: timeout)
             case nil:
                 return .failure("agent has nothing to call", attempts: 0, latency: 0)
             }

@@ -35,6 +35,45 @@ struct RuntimeAgent: Sendable {
         return JSONValue.object(inputs).jsonText
     }
 
+    /// The call's request: inputs, and for HTTP agents the URL (interpolated values
+    /// percent-encoded, so event data cannot add path segments or query parameters) and headers.
+    func request(inputs: JSONObject, scope: some EvaluationScope) -> AgentRequest {
+        guard let http = plan.http else { return AgentRequest(inputs: inputs) }
+        let url = Self.interpolate(http.url, in: scope, encode: true)
+        let headers = http.headers.map { (name: $0.name, value: Self.interpolate($0.value, in: scope, encode: false)) }
+        return AgentRequest(inputs: inputs, url: url, headers: headers)
+    }
+
+    private static let unreserved = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
+
+    static func interpolate(_ template: PlanExpression, in scope: some EvaluationScope, encode: Bool) -> String {
+        guard case .interpolation(let segments) = template else {
+            return BuiltinFunctions.text(of: ExpressionEvaluator.evaluate(template, in: scope))
+        }
+        var text = ""
+        for segment in segments {
+            switch segment {
+            case .text(let literal): text += literal
+            case .expression(let inner):
+                let value = BuiltinFunctions.text(of: ExpressionEvaluator.evaluate(inner, in: scope))
+                text += encode ? percentEncoded(value) : value
+            }
+        }
+        return text
+    }
+
+    static func percentEncoded(_ value: String) -> String {
+        var result = ""
+        for byte in value.utf8 {
+            if unreserved.contains(byte) {
+                result.unicodeScalars.append(UnicodeScalar(byte))
+            } else {
+                result += "%" + String(byte, radix: 16, uppercase: true).leftPadded
+            }
+        }
+        return result
+    }
+
     /// Picks this agent's output fields out of a result.
     func outputs(from result: JSONValue) -> [String: JSONValue] {
         var fields: [String: JSONValue] = [:]
@@ -43,4 +82,8 @@ struct RuntimeAgent: Sendable {
         }
         return fields
     }
+}
+
+extension String {
+    fileprivate var leftPadded: String { count == 1 ? "0" + self : self }
 }

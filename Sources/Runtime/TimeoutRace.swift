@@ -8,8 +8,8 @@ import Synchronization
 /// its own task and whichever of call and timer finishes first resumes the caller.
 enum TimeoutRace {
     static func call(
-        _ function: @escaping @Sendable (JSONObject) async throws(AgentCallFailure) -> JSONValue,
-        inputs: JSONObject,
+        _ function: @escaping @Sendable (AgentRequest) async throws(AgentCallFailure) -> JSONValue,
+        request: AgentRequest,
         timeoutMicroseconds: Int64
     ) async -> Result<JSONValue, AgentCallFailure> {
         let resumed = Mutex(false)
@@ -24,7 +24,7 @@ enum TimeoutRace {
             }
             let work = Task {
                 do throws(AgentCallFailure) {
-                    finish(.success(try await function(inputs)))
+                    finish(.success(try await function(request)))
                 } catch {
                     finish(.failure(error))
                 }
