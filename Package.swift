@@ -13,6 +13,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -24,12 +26,18 @@ let package = Package(
         .target(name: "YAMLSource", dependencies: ["CYAML", "Diagnostics"]),
         .target(name: "PipelineSyntax", dependencies: ["YAMLSource", "Diagnostics"]),
         .target(name: "PipelineChecks", dependencies: ["PipelineSyntax", "YAMLSource", "Diagnostics"]),
-        .target(name: "Planner", dependencies: ["PipelineChecks", "PipelineSyntax", "Diagnostics"]),
+        .target(
+            name: "Planner",
+            dependencies: [
+                "PipelineChecks", "PipelineSyntax", "Diagnostics",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .target(name: "EventJSON"),
         .target(
             name: "EnrichCLI",
             dependencies: [
-                "PipelineChecks", "Diagnostics",
+                "PipelineChecks", "Planner", "Diagnostics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -44,6 +52,14 @@ let package = Package(
         .testTarget(
             name: "PipelineChecksTests",
             dependencies: ["PipelineChecks", "PipelineSyntax", "Diagnostics"],
+            resources: [.copy("Golden")]
+        ),
+        .testTarget(
+            name: "PlannerTests",
+            dependencies: [
+                "Planner", "PipelineChecks", "PipelineSyntax", "Diagnostics",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             resources: [.copy("Golden")]
         ),
         .testTarget(
