@@ -27,7 +27,8 @@ public struct ConstantFolding: PlanPass {
                 plan.agents[index].rewriteExpressions { label, expression in
                     let folded = ExpressionFolding.fold(expression)
                     let settlesGuard = label == "`when`" && folded.literalValue != nil
-                    if folded != expression, !settlesGuard {
+                    // A template without holes becoming a plain string reads the same: not worth a line.
+                    if folded != expression, !settlesGuard, folded.description != expression.description {
                         changes.append("folded \(label) of `\(agentName)`: `\(expression)` → `\(folded)`")
                     }
                     return folded
