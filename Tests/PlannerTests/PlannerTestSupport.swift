@@ -16,8 +16,8 @@ enum PlannerFixture {
     /// The linted pipeline, failing when it has errors.
     static func checked(_ yaml: String, path: String = "pipeline.yaml") throws -> CheckedPipeline {
         let result = Linter.lint(SourceFile(path: path, bytes: Array(yaml.utf8)))
-        let errors = result.diagnostics.filter { $0.severity == .error }
-        #expect(errors.isEmpty, "lint errors: \(errors.map(\.message))")
+        let errors = result.diagnostics.filter { $0.severity == .error }.map(\.message)
+        #expect(errors == [], "the fixture must lint without errors")
         return try #require(result.pipeline)
     }
 

@@ -51,11 +51,12 @@ struct PlanJSONReader {
         while true {
             skipWhitespace()
             guard peek(UInt8(ascii: "\"")) else { throw error(position < bytes.count ? "expected a quoted key" : "unexpected end of input") }
+            let keyStart = position
             let key = try string()
             skipWhitespace()
             try expect(UInt8(ascii: ":"), "expected `:` after a key")
             skipWhitespace()
-            if members[key] != nil { throw error("key `\(key)` appears twice") }
+            if members[key] != nil { throw error("key `\(key)` appears twice", at: keyStart) }
             members[key] = try value()
             skipWhitespace()
             if peek(UInt8(ascii: ",")) {
@@ -222,14 +223,15 @@ struct PlanJSONReader {
         while position < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[position]) { position += 1 }
     }
 
-    /// `message` with the line and column (1-based, in bytes) of the current position.
-    private func error(_ message: String) -> SyntaxError {
+    /// `message` with the line and column (1-based, in bytes) of `offset`, the current position by default.
+    private func error(_ message: String, at offset: Int? = nil) -> SyntaxError {
+        let offset = min(offset ?? position, bytes.count)
         var line = 1
         var lineStart = 0
-        for index in 0..<min(position, bytes.count) where bytes[index] == 0x0A {
+        for index in 0..<offset where bytes[index] == 0x0A {
             line += 1
             lineStart = index + 1
         }
-        return SyntaxError(message: "\(message) at line \(line), column \(position - lineStart + 1)")
+        return SyntaxError(message: "\(message) at line \(line), column \(offset - lineStart + 1)")
     }
 }
