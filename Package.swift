@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", exact: "0.2.0"),
         .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -26,7 +28,13 @@ let package = Package(
         .target(name: "YAMLSource", dependencies: ["CYAML", "Diagnostics"]),
         .target(name: "PipelineSyntax", dependencies: ["YAMLSource", "Diagnostics"]),
         .target(name: "PipelineChecks", dependencies: ["PipelineSyntax", "YAMLSource", "Diagnostics"]),
-        .target(name: "Planner", dependencies: ["PipelineChecks", "PipelineSyntax", "Diagnostics"]),
+        .target(
+            name: "Planner",
+            dependencies: [
+                "PipelineChecks", "PipelineSyntax", "Diagnostics",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .target(name: "EventJSON"),
         .target(
             name: "Runtime",
@@ -42,7 +50,7 @@ let package = Package(
         .target(
             name: "EnrichCLI",
             dependencies: [
-                "PipelineChecks", "Diagnostics",
+                "PipelineChecks", "Planner", "Diagnostics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,6 +66,14 @@ let package = Package(
         .testTarget(
             name: "PipelineChecksTests",
             dependencies: ["PipelineChecks", "PipelineSyntax", "Diagnostics"],
+            resources: [.copy("Golden")]
+        ),
+        .testTarget(
+            name: "PlannerTests",
+            dependencies: [
+                "Planner", "PipelineChecks", "PipelineSyntax", "Diagnostics",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             resources: [.copy("Golden")]
         ),
         .testTarget(

@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// The `enrich` command: lint, explain (and, as the compiler grows, compile and run).
+/// The `enrich` command: lint, explain, compile and graph (and, as the compiler grows, run).
 public struct EnrichCommand: ParsableCommand {
     public static let version = "0.1.0"
 
@@ -18,7 +18,7 @@ public struct EnrichCommand: ParsableCommand {
               2  usage error, or a file could not be read
             """,
         version: version,
-        subcommands: [LintCommand.self, ExplainCommand.self]
+        subcommands: [LintCommand.self, ExplainCommand.self, CompileCommand.self, GraphCommand.self]
     )
 
     public init() {}

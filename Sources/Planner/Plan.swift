@@ -105,12 +105,14 @@ public struct PlanAgent: Hashable, Sendable {
     public var stage: Int
     /// Agents merged into this one because they made the identical call.
     public var mergedFrom: [String]
+    /// Agents named in `after:` (rewritten through merges); the planner folds them into `dependencies`.
+    public var after: [String]
 
     public init(
         name: String, kind: String, inputs: [PlanInput], outputs: [PlanOutput], emit: Bool, when: PlanExpression?,
         dependencies: [Int], timeoutMicroseconds: Int64, retry: PlanRetry, fallback: PlanFallback, cache: PlanCache?,
         rateLimit: PlanRateLimit?, concurrency: Int, settings: [String: String], command: [String]?, http: PlanHTTP?,
-        timing: PlanTiming = PlanTiming(), stage: Int = 0, mergedFrom: [String] = []
+        timing: PlanTiming = PlanTiming(), stage: Int = 0, mergedFrom: [String] = [], after: [String] = []
     ) {
         self.name = name
         self.kind = kind
@@ -131,6 +133,7 @@ public struct PlanAgent: Hashable, Sendable {
         self.timing = timing
         self.stage = stage
         self.mergedFrom = mergedFrom
+        self.after = after
     }
 }
 
@@ -209,6 +212,24 @@ public struct PlanSpecialization: Hashable, Sendable {
     public var agents: [Int]
     /// Residual guards after partial evaluation, by agent index (absent: always runs).
     public var guards: [Int: PlanExpression]
+    /// Dependencies rewired around the agents this specialization drops, by agent index,
+    /// only where they differ from the agent's own `dependencies`.
+    ///
+    /// An agent that waited for a dropped agent still waits for what the dropped one
+    /// waited for, so ordering (and data that arrived through it) is kept.
+    public var rewiredDependencies: [Int: [Int]]
+
+    public init(eventType: String?, agents: [Int], guards: [Int: PlanExpression], rewiredDependencies: [Int: [Int]] = [:]) {
+        self.eventType = eventType
+        self.agents = agents
+        self.guards = guards
+        self.rewiredDependencies = rewiredDependencies
+    }
+
+    /// The agents that agent `index` waits for when running this specialization.
+    public func dependencies(of index: Int, in plan: Plan) -> [Int] {
+        rewiredDependencies[index] ?? plan.agents[index].dependencies
+    }
 }
 
 public struct PlanCriticalPath: Hashable, Sendable, Codable {
