@@ -13,6 +13,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -26,6 +27,17 @@ let package = Package(
         .target(name: "PipelineChecks", dependencies: ["PipelineSyntax", "YAMLSource", "Diagnostics"]),
         .target(name: "Planner", dependencies: ["PipelineChecks", "PipelineSyntax", "Diagnostics"]),
         .target(name: "EventJSON"),
+        // Runtime state on SQLite: result cache, dedup window, audit trail, input checkpoints.
+        .target(
+            name: "RuntimeState",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
+        ),
+        .executableTarget(name: "StateBenchmark", dependencies: ["RuntimeState"]),
+        // Commits batches in a loop until killed; the crash test SIGKILLs it.
+        .executableTarget(name: "StateCrashHelper", dependencies: ["RuntimeState"]),
         .target(
             name: "EnrichCLI",
             dependencies: [
@@ -46,6 +58,7 @@ let package = Package(
             dependencies: ["PipelineChecks", "PipelineSyntax", "Diagnostics"],
             resources: [.copy("Golden")]
         ),
+        .testTarget(name: "RuntimeStateTests", dependencies: ["RuntimeState", "StateCrashHelper"]),
         .testTarget(
             name: "EnrichCLITests",
             dependencies: ["enrich", "Diagnostics"]
