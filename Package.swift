@@ -58,7 +58,10 @@ let package = Package(
             dependencies: ["PipelineChecks", "PipelineSyntax", "Diagnostics"],
             resources: [.copy("Golden")]
         ),
-        .testTarget(name: "RuntimeStateTests", dependencies: ["RuntimeState", "StateCrashHelper"]),
+        .testTarget(
+            name: "RuntimeStateTests",
+            dependencies: ["RuntimeState", "StateCrashHelper", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(
             name: "EnrichCLITests",
             dependencies: ["enrich", "Diagnostics"]

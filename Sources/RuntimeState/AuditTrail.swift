@@ -49,19 +49,17 @@ extension StateStore {
         }
     }
 
+    static let auditInsert = MultiRowInsert(
+        "INSERT INTO audit (event_id, sequence, status, agents, latency_us, at)", columns: 6)
+
     func insertAudit(_ records: [AuditRecord], _ db: Database) throws {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO audit (event_id, sequence, status, agents, latency_us, at) VALUES (?, ?, ?, ?, ?, ?)
-            """)
-        let fast = FastStatement(statement, db)
-        for record in records {
-            fast.bind(1, record.eventID)
-            fast.bind(2, record.sequence)
-            fast.bind(3, record.status.rawValue)
-            fast.bind(4, record.agentsJSON)
-            fast.bind(5, record.totalLatencyMicros)
-            fast.bind(6, Timestamp.micros(record.timestamp))
-            try fast.run()
+        try Self.auditInsert.run(records, db) { fast, first, record in
+            fast.bind(first, record.eventID)
+            fast.bind(first + 1, record.sequence)
+            fast.bind(first + 2, record.status.rawValue)
+            fast.bind(first + 3, record.agentsJSON)
+            fast.bind(first + 4, record.totalLatencyMicros)
+            fast.bind(first + 5, Timestamp.micros(record.timestamp))
         }
     }
 }

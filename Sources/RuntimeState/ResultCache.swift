@@ -101,20 +101,20 @@ extension StateStore {
 
     // MARK: - Inside a transaction
 
-    func insertCache(_ entries: [CacheEntry], _ db: Database) throws {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO cache (agent, key, value, stored_at, expires_at) VALUES (?, ?, ?, ?, ?)
+    static let cacheInsert = MultiRowInsert(
+        "INSERT INTO cache (agent, key, value, stored_at, expires_at)", columns: 5,
+        tail: """
             ON CONFLICT (agent, key) DO UPDATE SET
                 value = excluded.value, stored_at = excluded.stored_at, expires_at = excluded.expires_at
             """)
-        let fast = FastStatement(statement, db)
-        for entry in entries {
-            fast.bind(1, entry.agent)
-            fast.bind(2, entry.key)
-            fast.bind(3, entry.value)
-            fast.bind(4, Timestamp.micros(entry.storedAt))
-            fast.bind(5, Timestamp.micros(entry.expiresAt))
-            try fast.run()
+
+    func insertCache(_ entries: [CacheEntry], _ db: Database) throws {
+        try Self.cacheInsert.run(entries, db) { fast, first, entry in
+            fast.bind(first, entry.agent)
+            fast.bind(first + 1, entry.key)
+            fast.bind(first + 2, entry.value)
+            fast.bind(first + 3, Timestamp.micros(entry.storedAt))
+            fast.bind(first + 4, Timestamp.micros(entry.expiresAt))
         }
         if let limit = cacheBound.limit, cacheBound.shouldCheck(afterStoring: entries.count) {
             try Self.trimCache(db, to: limit)
