@@ -34,7 +34,7 @@ extension StateStore {
         }
         if keys.isEmpty { return [] }
         let nowMicros = Timestamp.micros(now)
-        let cutoff = nowMicros - Timestamp.micros(window)
+        let cutoff = Timestamp.difference(nowMicros, Timestamp.micros(window))
         return try write("dedup check") { db in
             // Insert a new key; replace an expired one; keep a live one, except that a live key
             // re-presented by the same origin is touched (counts as a change) without moving
@@ -64,7 +64,7 @@ extension StateStore {
     /// Deletes dedup keys whose window (of `window` seconds) has ended by `now`; returns how many.
     @discardableResult
     public func pruneDedup(window: TimeInterval, now: Date) throws -> Int {
-        let cutoff = Timestamp.micros(now) - Timestamp.micros(window)
+        let cutoff = Timestamp.difference(Timestamp.micros(now), Timestamp.micros(window))
         return try write("dedup prune") { db in try Self.pruneDedup(db, cutoff: cutoff) }
     }
 

@@ -121,3 +121,23 @@ struct ResultCacheTests {
         #expect(try store.statistics().cacheEntries == 1)
     }
 }
+
+@Suite("Extreme times")
+struct ExtremeTimeTests {
+    @Test("an infinite TTL never goes stale, and no date or window traps")
+    func extremes() throws {
+        let store = try StateStore(path: ":memory:")
+        try store.storeCache([
+            CacheEntry(agent: "a", key: "forever", value: "1", storedAt: t0, ttl: .infinity),
+            CacheEntry(agent: "a", key: "far", value: "2", storedAt: t0, expiresAt: .distantFuture),
+            CacheEntry(agent: "a", key: "past", value: "3", storedAt: .distantPast, expiresAt: .distantPast),
+        ])
+        let found = try store.lookupCache(agent: "a", keys: ["forever", "far", "past"], now: Date.distantFuture.addingTimeInterval(-1))
+        #expect(found["forever"]?.isFresh == true)
+        #expect(found["far"]?.isFresh == true, "one second before distantFuture")
+        #expect(found["past"]?.isFresh == false)
+        #expect(try store.checkAndRecordDedup(keys: ["k"], window: 1e300, now: .distantPast) == [false])
+        #expect(try store.checkAndRecordDedup(keys: ["k"], window: 1e300, now: .distantFuture) == [true])
+        #expect(try store.pruneCache(olderThan: .distantFuture) == 3)
+    }
+}
