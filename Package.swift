@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
         .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -36,6 +37,17 @@ let package = Package(
             ]
         ),
         .target(name: "EventJSON"),
+        // Runtime state on SQLite: result cache, dedup window, audit trail, input checkpoints.
+        .target(
+            name: "RuntimeState",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
+        ),
+        .executableTarget(name: "StateBenchmark", dependencies: ["RuntimeState"]),
+        // Commits batches in a loop until killed; the crash test SIGKILLs it.
+        .executableTarget(name: "StateCrashHelper", dependencies: ["RuntimeState"]),
         .target(
             name: "Runtime",
             dependencies: ["Planner", "EventJSON", .product(name: "Histogram", package: "hdrhistogram-swift")]
@@ -75,6 +87,8 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             resources: [.copy("Golden")]
+            name: "RuntimeStateTests",
+            dependencies: ["RuntimeState", "StateCrashHelper", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "EnrichCLITests",
