@@ -25,7 +25,12 @@ let package = Package(
         .target(name: "PipelineSyntax", dependencies: ["YAMLSource", "Diagnostics"]),
         .target(name: "PipelineChecks", dependencies: ["PipelineSyntax", "YAMLSource", "Diagnostics"]),
         .target(name: "Planner", dependencies: ["PipelineChecks", "PipelineSyntax", "Diagnostics"]),
-        .target(name: "EventJSON"),
+        // simdjson (Debian libsimdjson-dev) behind a pure C API; EventJSON is its only user.
+        .target(
+            name: "CSimdjson",
+            linkerSettings: [.linkedLibrary("simdjson")]
+        ),
+        .target(name: "EventJSON", dependencies: ["CSimdjson"]),
         .target(
             name: "EnrichCLI",
             dependencies: [
@@ -51,5 +56,6 @@ let package = Package(
             dependencies: ["enrich", "Diagnostics"]
         ),
     ],
-    swiftLanguageModes: [.v6]
+    swiftLanguageModes: [.v6],
+    cxxLanguageStandard: .cxx17
 )
