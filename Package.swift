@@ -44,6 +44,7 @@ let package = Package(
             dependencies: ["PipelineChecks", "Diagnostics"]
         ),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
+        .testTarget(name: "EventJSONTests", dependencies: ["EventJSON", "CSimdjson"]),
         .testTarget(name: "YAMLSourceTests", dependencies: ["YAMLSource", "Diagnostics"]),
         .testTarget(name: "PipelineSyntaxTests", dependencies: ["PipelineSyntax", "Diagnostics"]),
         .testTarget(
