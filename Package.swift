@@ -36,7 +36,6 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .target(name: "EventJSON"),
         // Runtime state on SQLite: result cache, dedup window, audit trail, input checkpoints.
         .target(
             name: "RuntimeState",
@@ -59,6 +58,13 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
+        .target(name: "Planner", dependencies: ["PipelineChecks", "PipelineSyntax", "Diagnostics"]),
+        // simdjson (Debian libsimdjson-dev) behind a pure C API; EventJSON is its only user.
+        .target(
+            name: "CSimdjson",
+            linkerSettings: [.linkedLibrary("simdjson")]
+        ),
+        .target(name: "EventJSON", dependencies: ["CSimdjson"]),
         .target(
             name: "EnrichCLI",
             dependencies: [
@@ -73,6 +79,7 @@ let package = Package(
         ),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Planner", "EventJSON"]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
+        .testTarget(name: "EventJSONTests", dependencies: ["EventJSON", "CSimdjson"]),
         .testTarget(name: "YAMLSourceTests", dependencies: ["YAMLSource", "Diagnostics"]),
         .testTarget(name: "PipelineSyntaxTests", dependencies: ["PipelineSyntax", "Diagnostics"]),
         .testTarget(
@@ -95,5 +102,6 @@ let package = Package(
             dependencies: ["enrich", "Diagnostics"]
         ),
     ],
-    swiftLanguageModes: [.v6]
+    swiftLanguageModes: [.v6],
+    cxxLanguageStandard: .cxx17
 )

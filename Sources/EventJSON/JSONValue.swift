@@ -47,7 +47,42 @@ public struct JSONObject: Hashable, Sendable {
     public init() {}
 
     public init(_ pairs: [(String, JSONValue)]) {
+        keys.reserveCapacity(pairs.count)
+        values.reserveCapacity(pairs.count)
         for (key, value) in pairs { self[key] = value }
+    }
+
+    /// Builds an object from parallel arrays; a repeated key keeps its first position and its
+    /// last value, as if the pairs were assigned in order.
+    public init(keys: [String], values: [JSONValue]) {
+        precondition(keys.count == values.count, "JSONObject(keys:values:) needs one value per key")
+        if JSONObject.hasRepeatedKey(keys) {
+            self.keys.reserveCapacity(keys.count)
+            for (key, value) in zip(keys, values) { self[key] = value }
+        } else {
+            self.keys = keys
+            self.values = values
+        }
+    }
+
+    /// True when a key occurs more than once.
+    static func hasRepeatedKey(_ keys: [String]) -> Bool {
+        if keys.count < 2 { return false }
+        if keys.count <= 16 {
+            for i in 1..<keys.count {
+                for j in 0..<i where keys[i] == keys[j] { return true }
+            }
+            return false
+        }
+        var seen = Set<String>(minimumCapacity: keys.count)
+        for key in keys where !seen.insert(key).inserted { return true }
+        return false
+    }
+
+    /// Builds an object whose keys the caller has already checked are unique.
+    init(uniqueKeys keys: [String], values: [JSONValue]) {
+        self.keys = keys
+        self.values = values
     }
 
     public var count: Int { keys.count }

@@ -1,64 +1,127 @@
 /// Writes JSON text into a byte buffer without going through Foundation.
+///
+/// Output is compact (no whitespace), keys keep their order, and strings are escaped as
+/// RFC 8259 requires: `"` `\` and U+0000–U+001F (as `\n` `\r` `\t` `\b` `\f` or `\u00XX`).
+/// Everything else, including non-ASCII text, is written as UTF-8.
 public enum JSONWriter {
     public static func write(_ value: JSONValue, into bytes: inout [UInt8]) {
         switch value {
-        case .null: bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
-        case .bool(let flag): bytes.append(contentsOf: flag ? Array("true".utf8) : Array("false".utf8))
-        case .int(let number): bytes.append(contentsOf: String(number).utf8)
+        case .null: bytes.append(contentsOf: "null".utf8)
+        case .bool(let flag): bytes.append(contentsOf: flag ? "true".utf8 : "false".utf8)
+        case .int(let number): writeInt(number, into: &bytes)
         case .double(let number): writeDouble(number, into: &bytes)
         case .string(let text): writeString(text, into: &bytes)
         case .array(let items):
             bytes.append(UInt8(ascii: "["))
-            for (index, item) in items.enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            var first = true
+            for item in items {
+                if !first { bytes.append(UInt8(ascii: ",")) }
+                first = false
                 write(item, into: &bytes)
             }
             bytes.append(UInt8(ascii: "]"))
         case .object(let object):
             bytes.append(UInt8(ascii: "{"))
-            var first = true
-            for (key, item) in object.pairs {
-                if !first { bytes.append(UInt8(ascii: ",")) }
-                first = false
-                writeString(key, into: &bytes)
+            for index in 0..<object.keys.count {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                writeString(object.keys[index], into: &bytes)
                 bytes.append(UInt8(ascii: ":"))
-                write(item, into: &bytes)
+                write(object.values[index], into: &bytes)
             }
             bytes.append(UInt8(ascii: "}"))
         }
     }
 
-    /// Shortest text that reads back as the same double; NaN and infinities become `null`.
-    public static func writeDouble(_ number: Double, into bytes: inout [UInt8]) {
-        guard number.isFinite else {
-            bytes.append(contentsOf: Array("null".utf8))
+    /// The decimal digits of an integer.
+    public static func writeInt(_ number: Int64, into bytes: inout [UInt8]) {
+        if number >= 0 && number < 10 {
+            bytes.append(UInt8(ascii: "0") &+ UInt8(number))
             return
         }
-        if number == number.rounded(), abs(number) < 1e15 {
-            bytes.append(contentsOf: String(Int64(number)).utf8)
-            bytes.append(contentsOf: Array(".0".utf8))
+        // 20 bytes hold Int64.min's digits and sign.
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var magnitude = number.magnitude
+            var at = 24
+            repeat {
+                at -= 1
+                buffer[at] = UInt8(ascii: "0") &+ UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude != 0
+            if number < 0 {
+                at -= 1
+                buffer[at] = UInt8(ascii: "-")
+            }
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[at...]))
+        }
+    }
+
+    /// Shortest text that reads back as the same double; NaN and infinities become `null`.
+    /// Integral values below 10^15 keep a `.0` so they read back as doubles, not integers.
+    public static func writeDouble(_ number: Double, into bytes: inout [UInt8]) {
+        guard number.isFinite else {
+            bytes.append(contentsOf: "null".utf8)
+            return
+        }
+        if abs(number) < 1e15, Double(Int64(number)) == number {
+            if number == 0, number.sign == .minus { bytes.append(UInt8(ascii: "-")) }
+            writeInt(Int64(number), into: &bytes)
+            bytes.append(contentsOf: ".0".utf8)
             return
         }
         bytes.append(contentsOf: number.description.utf8)
     }
 
-    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
-
     /// A JSON string literal with the escapes RFC 8259 requires.
     public static func writeString(_ text: String, into bytes: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { writeString(utf8: $0, into: &bytes) }
+    }
+
+    /// A JSON string literal for UTF-8 bytes the caller knows are well-formed.
+    public static func writeString(utf8: UnsafeBufferPointer<UInt8>, into bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
-            case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0..<0x20:
-                bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-            default: bytes.append(byte)
+        var runStart = 0
+        var index = 0
+        let count = utf8.count
+        while index < count {
+            let byte = utf8[index]
+            if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") {
+                index += 1
+                continue
             }
+            if runStart < index {
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+            }
+            appendEscape(byte, into: &bytes)
+            index += 1
+            runStart = index
+        }
+        if runStart < count {
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<count]))
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    private static func appendEscape(_ byte: UInt8, into bytes: inout [UInt8]) {
+        bytes.append(0x5C)
+        switch byte {
+        case UInt8(ascii: "\""): bytes.append(0x22)
+        case UInt8(ascii: "\\"): bytes.append(0x5C)
+        case 0x0A: bytes.append(UInt8(ascii: "n"))
+        case 0x0D: bytes.append(UInt8(ascii: "r"))
+        case 0x09: bytes.append(UInt8(ascii: "t"))
+        case 0x08: bytes.append(UInt8(ascii: "b"))
+        case 0x0C: bytes.append(UInt8(ascii: "f"))
+        default:
+            @inline(__always) func hexDigit(_ nibble: UInt8) -> UInt8 {
+                nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+            }
+            bytes.append(UInt8(ascii: "u"))
+            bytes.append(UInt8(ascii: "0"))
+            bytes.append(UInt8(ascii: "0"))
+            bytes.append(hexDigit(byte >> 4))
+            bytes.append(hexDigit(byte & 0xF))
+        }
     }
 }

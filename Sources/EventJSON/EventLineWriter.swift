@@ -1,0 +1,124 @@
+/// Writes enriched events as JSON Lines by splicing new top-level fields into the original bytes.
+///
+/// For a line `{"id":1,"type":"click"}` and fields `[("score", .double(0.5))]` it appends
+/// `{"id":1,"type":"click","score":0.5}` and a newline to the output. The original object is
+/// copied verbatim up to its closing brace (its whitespace, key order, number spellings and
+/// escapes survive); only the new fields are serialised. Whitespace after the closing brace is
+/// dropped and `{}` (with any inner whitespace) gets no leading comma.
+///
+/// **Names that already exist.** The splice is only used when every new name is absent from the
+/// original's top level and the new names are distinct. Otherwise the new value must win, and
+/// appending a second member with the same name would leave the winner up to each reader; so the
+/// writer falls back to a full re-serialisation: the line is parsed to a tree
+/// (`JSONLineParser.parseObject`), each field is assigned in order (an existing key keeps its
+/// position and takes the new value; a repeated new name keeps its last value), and the tree is
+/// written with `JSONWriter`. That path is slower and normalises the original's formatting, but
+/// it always yields one member per name.
+///
+/// The line must be a valid JSON object: the writer validates it with its parser unless that
+/// parser's current document already is this exact line (as after `extract` on the same bytes),
+/// in which case the earlier validation is reused. Like its parser, a writer belongs to one
+/// thread.
+public struct EventLineWriter {
+    public let parser: JSONLineParser
+
+    /// A writer that validates lines with `parser`; pass the worker's own parser so a line that
+    /// was just extracted from is not parsed twice.
+    public init(parser: JSONLineParser) {
+        self.parser = parser
+    }
+
+    /// Appends `line` with `fields` added before its closing brace, then "\n", to `output`.
+    public func append(
+        _ line: UnsafeRawBufferPointer, adding fields: [(String, JSONValue)], to output: inout [UInt8]
+    ) throws(JSONLineError) {
+        if !parser.isCurrentDocument(line) { try parser.validate(line) }
+        if needsMerge(fields) {
+            var object = try objectTree(line)
+            for (name, value) in fields { object[name] = value }
+            JSONWriter.write(.object(object), into: &output)
+            output.append(UInt8(ascii: "\n"))
+            return
+        }
+        splice(line, count: fields.count, into: &output) { index, output in
+            let (name, value) = fields[index]
+            JSONWriter.writeString(name, into: &output)
+            output.append(UInt8(ascii: ":"))
+            JSONWriter.write(value, into: &output)
+        }
+    }
+
+    /// Appends `line` with the members of `fields` added, then "\n", to `output`.
+    public func append(_ line: UnsafeRawBufferPointer, adding fields: JSONObject, to output: inout [UInt8]) throws(JSONLineError) {
+        if !parser.isCurrentDocument(line) { try parser.validate(line) }
+        if fields.keys.contains(where: parser.currentDocumentHasKey) {
+            var object = try objectTree(line)
+            for (name, value) in fields.pairs { object[name] = value }
+            JSONWriter.write(.object(object), into: &output)
+            output.append(UInt8(ascii: "\n"))
+            return
+        }
+        splice(line, count: fields.count, into: &output) { index, output in
+            JSONWriter.writeString(fields.keys[index], into: &output)
+            output.append(UInt8(ascii: ":"))
+            JSONWriter.write(fields.values[index], into: &output)
+        }
+    }
+
+    public func append(_ line: [UInt8], adding fields: [(String, JSONValue)], to output: inout [UInt8]) throws(JSONLineError) {
+        let result: Result<Void, JSONLineError> = line.withUnsafeBytes { raw in
+            do throws(JSONLineError) {
+                return .success(try append(raw, adding: fields, to: &output))
+            } catch {
+                return .failure(error)
+            }
+        }
+        try result.get()
+    }
+
+    // MARK: internals
+
+    /// True when a new name exists in the current document or repeats among the new fields.
+    private func needsMerge(_ fields: [(String, JSONValue)]) -> Bool {
+        for index in fields.indices {
+            let name = fields[index].0
+            if parser.currentDocumentHasKey(name) { return true }
+            for earlier in 0..<index where fields[earlier].0 == name { return true }
+        }
+        return false
+    }
+
+    private func objectTree(_ line: UnsafeRawBufferPointer) throws(JSONLineError) -> JSONObject {
+        guard case .object(let object) = try parser.parseObject(line) else {
+            preconditionFailure("parseObject returns objects")
+        }
+        return object
+    }
+
+    /// Copies the validated object up to its closing brace, lets `writeField` append each new
+    /// member, and closes the object and the line.
+    private func splice(
+        _ line: UnsafeRawBufferPointer, count: Int, into output: inout [UInt8],
+        writeField: (Int, inout [UInt8]) -> Void
+    ) {
+        var close = line.count - 1
+        while isWhitespace(line[close]) { close -= 1 }
+        // line[close] is the object's closing brace; it is empty iff the previous non-blank is '{'.
+        var previous = close - 1
+        while isWhitespace(line[previous]) { previous -= 1 }
+        var needsComma = line[previous] != UInt8(ascii: "{")
+        output.append(contentsOf: UnsafeRawBufferPointer(rebasing: line[0..<close]))
+        for index in 0..<count {
+            if needsComma { output.append(UInt8(ascii: ",")) }
+            needsComma = true
+            writeField(index, &output)
+        }
+        output.append(UInt8(ascii: "}"))
+        output.append(UInt8(ascii: "\n"))
+    }
+
+    @inline(__always)
+    private func isWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
+    }
+}
