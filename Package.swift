@@ -2,24 +2,28 @@
 import PackageDescription
 
 // Stages of the compiler, each one module, data flowing one way:
-// CYAML → YAMLSource → PipelineSyntax → PipelineChecks → (Planner, Runtime, SwiftEmitter)
-// Diagnostics is the shared vocabulary every stage reports through.
+//   CYAML → YAMLSource → PipelineSyntax → PipelineChecks → Planner → Runtime
+// Diagnostics is the shared vocabulary every front-end stage reports through.
+// EventJSON (over simdjson), RuntimeState (SQLite), Agents and NetworkAgents serve the runtime.
 let package = Package(
     name: "Enrich",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],  // macOS 15: the stdlib's UInt128 (GeoIP addresses)
     products: [
         .executable(name: "enrich", targets: ["enrich"]),
         .library(name: "PipelineChecks", targets: ["PipelineChecks"]),
+        .library(name: "Runtime", targets: ["Runtime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", exact: "0.2.0"),
         .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
-        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        .package(url: "https://github.com/yaslab/CSV.swift", exact: "2.5.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
-        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
+        // Front end.
         .systemLibrary(
             name: "CYAML",
             pkgConfig: "yaml-0.1",
@@ -36,7 +40,14 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        // Runtime state on SQLite: result cache, dedup window, audit trail, input checkpoints.
+
+        // Runtime.
+        // simdjson (Debian libsimdjson-dev) behind a pure C API; EventJSON is its only user.
+        .target(
+            name: "CSimdjson",
+            linkerSettings: [.linkedLibrary("simdjson")]
+        ),
+        .target(name: "EventJSON", dependencies: ["CSimdjson"]),
         .target(
             name: "RuntimeState",
             dependencies: [
@@ -44,12 +55,22 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
-        .executableTarget(name: "StateBenchmark", dependencies: ["RuntimeState"]),
-        // Commits batches in a loop until killed; the crash test SIGKILLs it.
-        .executableTarget(name: "StateCrashHelper", dependencies: ["RuntimeState"]),
+        // Built-in in-process agents (lookup, geoip, sentiment, function), called inline by the runtime.
+        .target(
+            name: "Agents",
+            dependencies: [
+                "EventJSON", "Planner", "Diagnostics",
+                .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            resources: [.copy("Resources")]
+        ),
         .target(
             name: "Runtime",
-            dependencies: ["Planner", "EventJSON", .product(name: "Histogram", package: "hdrhistogram-swift")]
+            dependencies: [
+                "Planner", "EventJSON", "RuntimeState",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
         ),
         .target(
             name: "NetworkAgents",
@@ -58,28 +79,26 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
-        .target(name: "Planner", dependencies: ["PipelineChecks", "PipelineSyntax", "Diagnostics"]),
-        // simdjson (Debian libsimdjson-dev) behind a pure C API; EventJSON is its only user.
-        .target(
-            name: "CSimdjson",
-            linkerSettings: [.linkedLibrary("simdjson")]
-        ),
-        .target(name: "EventJSON", dependencies: ["CSimdjson"]),
+
+        // Command line.
         .target(
             name: "EnrichCLI",
             dependencies: [
-                "PipelineChecks", "Planner", "Diagnostics",
+                "PipelineChecks", "Planner", "Diagnostics", "Runtime", "RuntimeState", "Agents", "NetworkAgents", "EventJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "enrich", dependencies: ["EnrichCLI"]),
-        .executableTarget(
-            name: "LintBenchmark",
-            dependencies: ["PipelineChecks", "Diagnostics"]
-        ),
-        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Planner", "EventJSON"]),
+
+        // Benchmarks and test helpers.
+        .executableTarget(name: "LintBenchmark", dependencies: ["PipelineChecks", "Diagnostics"]),
+        .executableTarget(name: "JSONBenchmark", dependencies: ["EventJSON"]),
+        .executableTarget(name: "StateBenchmark", dependencies: ["RuntimeState"]),
+        .executableTarget(name: "StateCrashHelper", dependencies: ["RuntimeState"]),
+        .executableTarget(name: "AgentsBenchmark", dependencies: ["Agents", "EventJSON"]),
+
+        // Tests.
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
-        .testTarget(name: "EventJSONTests", dependencies: ["EventJSON", "CSimdjson"]),
         .testTarget(name: "YAMLSourceTests", dependencies: ["YAMLSource", "Diagnostics"]),
         .testTarget(name: "PipelineSyntaxTests", dependencies: ["PipelineSyntax", "Diagnostics"]),
         .testTarget(
@@ -94,13 +113,22 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             resources: [.copy("Golden")]
+        ),
+        .testTarget(name: "EventJSONTests", dependencies: ["EventJSON", "CSimdjson"]),
+        .testTarget(
             name: "RuntimeStateTests",
             dependencies: ["RuntimeState", "StateCrashHelper", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
-            name: "EnrichCLITests",
-            dependencies: ["enrich", "Diagnostics"]
+            name: "AgentsTests",
+            dependencies: ["Agents", "EventJSON", "Planner", .product(name: "GRDB", package: "GRDB.swift")],
+            resources: [.copy("Fixtures")]
         ),
+        .testTarget(
+            name: "RuntimeTests",
+            dependencies: ["Runtime", "Planner", "PipelineChecks", "EventJSON", "RuntimeState", "Agents", "NetworkAgents"]
+        ),
+        .testTarget(name: "EnrichCLITests", dependencies: ["enrich", "Diagnostics"]),
     ],
     swiftLanguageModes: [.v6],
     cxxLanguageStandard: .cxx17
