@@ -13,6 +13,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/yaslab/CSV.swift", exact: "2.5.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -26,6 +28,15 @@ let package = Package(
         .target(name: "PipelineChecks", dependencies: ["PipelineSyntax", "YAMLSource", "Diagnostics"]),
         .target(name: "Planner", dependencies: ["PipelineChecks", "PipelineSyntax", "Diagnostics"]),
         .target(name: "EventJSON"),
+        // Built-in in-process agents (lookup, geoip, sentiment, function), called inline by the runtime.
+        .target(
+            name: "Agents",
+            dependencies: [
+                "EventJSON", "Planner", "Diagnostics",
+                .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         .target(
             name: "EnrichCLI",
             dependencies: [
@@ -45,6 +56,10 @@ let package = Package(
             name: "PipelineChecksTests",
             dependencies: ["PipelineChecks", "PipelineSyntax", "Diagnostics"],
             resources: [.copy("Golden")]
+        ),
+        .testTarget(
+            name: "AgentsTests",
+            dependencies: ["Agents", "EventJSON", "Planner", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "EnrichCLITests",
