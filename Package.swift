@@ -6,7 +6,7 @@ import PackageDescription
 // Diagnostics is the shared vocabulary every stage reports through.
 let package = Package(
     name: "Enrich",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],  // macOS 15: the stdlib UInt128 (GeoIP addresses)
     products: [
         .executable(name: "enrich", targets: ["enrich"]),
         .library(name: "PipelineChecks", targets: ["PipelineChecks"]),
