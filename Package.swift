@@ -35,7 +35,8 @@ let package = Package(
                 "EventJSON", "Planner", "Diagnostics",
                 .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "GRDB", package: "GRDB.swift"),
-            ]
+            ],
+            resources: [.copy("Resources")]
         ),
         .target(
             name: "EnrichCLI",
@@ -59,7 +60,8 @@ let package = Package(
         ),
         .testTarget(
             name: "AgentsTests",
-            dependencies: ["Agents", "EventJSON", "Planner", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Agents", "EventJSON", "Planner", .product(name: "GRDB", package: "GRDB.swift")],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "EnrichCLITests",
