@@ -55,6 +55,16 @@ struct GraphCommandTests {
         #expect(outcome.stdout.isEmpty)
     }
 
+    @Test func readsPipelinesAndPlansFromStandardInput() throws {
+        let yaml = try String(contentsOf: EnrichProcess.packageRoot.appendingPathComponent("samples/martech.yaml"), encoding: .utf8)
+        let fromPipeline = try EnrichProcess.run(["graph", "-"], stdin: yaml)
+        #expect(fromPipeline.status == 0)
+        #expect(fromPipeline.stdout.hasPrefix("digraph \"martech_enrichment\" {"))
+        let plan = try String(contentsOfFile: try Self.compiledPlan(), encoding: .utf8)
+        let fromPlan = try EnrichProcess.run(["graph", "-"], stdin: plan)
+        #expect(fromPlan.stdout == fromPipeline.stdout)
+    }
+
     @Test func unknownFormatIsAUsageError() throws {
         #expect(try EnrichProcess.run(["graph", "samples/martech.yaml", "--format", "svg"]).status == 2)
     }
