@@ -33,18 +33,24 @@ enum PipelineCompilation {
         } catch {
             throw fail("\(error)")
         }
-        guard case .file(let file) = loaded, PlanFile.looksLikePlan(file.bytes) else {
-            return try compile(path: path)
-        }
-        do {
-            return try PlanFile.decode(file.bytes)
-        } catch {
-            throw fail("\(path): \(error)")
+        switch loaded {
+        case .tooLarge(let diagnostic):
+            report([diagnostic], file: SourceFile(path: path, bytes: []))
+            throw ExitCode(1)
+        case .file(let file) where PlanFile.looksLikePlan(file.bytes):
+            do {
+                return try PlanFile.decode(file.bytes)
+            } catch {
+                throw fail("\(path): \(error)")
+            }
+        case .file(let file):
+            // Lint what was read: standard input cannot be read twice.
+            return try plan(Linter.lint(file))
         }
     }
 
     private static func plan(_ result: Linter.Result) throws -> Plan {
-        if !result.diagnostics.isEmpty { report(result) }
+        if !result.diagnostics.isEmpty { report(result.diagnostics, file: result.file) }
         guard !result.hasErrors, let pipeline = result.pipeline else { throw ExitCode(1) }
         do {
             return try PlanCompiler.compile(pipeline, compiler: compilerName)
@@ -55,12 +61,12 @@ enum PipelineCompilation {
     }
 
     /// Prints diagnostics to standard error with the summary line, as `enrich lint` does.
-    private static func report(_ result: Linter.Result) {
+    private static func report(_ diagnostics: [Diagnostic], file: SourceFile) {
         let environment = ProcessInfo.processInfo.environment
         let useColor = HumanRenderer.shouldUseColor(isTerminal: isatty(STDERR_FILENO) != 0, environment: environment)
-        let errors = result.diagnostics.count { $0.severity == .error }
-        let warnings = result.diagnostics.count { $0.severity == .warning }
-        let body = HumanRenderer(useColor: useColor).render(result.diagnostics, sources: [result.file.path: result.file])
+        let errors = diagnostics.count { $0.severity == .error }
+        let warnings = diagnostics.count { $0.severity == .warning }
+        let body = HumanRenderer(useColor: useColor).render(diagnostics, sources: [file.path: file])
         let summary = HumanRenderer.summary(errorCount: errors, warningCount: warnings, fileCount: 1)
         writeError(body.isEmpty ? summary + "\n" : body + "\n" + summary + "\n")
     }

@@ -219,6 +219,7 @@ public struct PlanSpecialization: Hashable, Sendable {
     /// waited for, so ordering (and data that arrived through it) is kept.
     public var rewiredDependencies: [Int: [Int]]
 
+    /// A specialization; `rewiredDependencies` is empty when no agent is left out.
     public init(eventType: String?, agents: [Int], guards: [Int: PlanExpression], rewiredDependencies: [Int: [Int]] = [:]) {
         self.eventType = eventType
         self.agents = agents

@@ -127,6 +127,26 @@ struct InvocationMergingTests {
         #expect(plan.agents[1].outputs.map(\.name) == ["r1", "r2"])
     }
 
+    @Test func sideEffectingCallsAreNeverMerged() throws {
+        let plan = try PlannerFixture.plan(
+            """
+            agents:
+            - name: notify_sales
+              type: http
+              method: POST
+              url: "http://127.0.0.1:9/hook"
+              input:
+                user: event.user
+            - name: notify_again
+              type: http
+              method: POST
+              url: "http://127.0.0.1:9/hook"
+              input:
+                user: event.user
+            """, passes: [EdgeInference(), InvocationMerging()])
+        #expect(PlannerFixture.names(plan) == ["notify_sales", "notify_again"])
+    }
+
     @Test func agentsWaitingForEachOtherNeverMerge() throws {
         let plan = try PlannerFixture.plan(
             """

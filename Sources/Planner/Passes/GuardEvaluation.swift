@@ -4,7 +4,9 @@
 /// literal lists) become true or false; `!`, `&&` and `||` combine them, keeping what is
 /// still unknown as a residual expression. Everything else stays residual.
 public enum GuardEvaluation: Hashable, Sendable {
+    /// The agent runs for every event of this type.
     case alwaysTrue
+    /// The agent never runs for events of this type.
     case alwaysFalse
     /// Decided only per event: the simplified guard that is left.
     case residual(PlanExpression)

@@ -7,7 +7,9 @@
 /// reference to the removed agent is pointed at the survivor; an output whose name the
 /// survivor already uses for something else is renamed `<removed>_<field>`, which is only
 /// possible for internal (`emit: false`) outputs. Agents where one waits for the other
-/// are never merged. Merging can make more agents identical, so the pass repeats.
+/// are never merged, nor are side-effecting ones (see
+/// ``DeadAgentElimination/hasSideEffects(_:)``): two identical POSTs are two requests.
+/// Merging can make more agents identical, so the pass repeats.
 public struct InvocationMerging: PlanPass {
     public let name = "merging identical invocations"
 
@@ -25,7 +27,7 @@ public struct InvocationMerging: PlanPass {
     private static func nextPair(in plan: Plan) -> (Int, Int)? {
         var firstByKey: [InvocationKey: [Int]] = [:]
         let ancestors = plan.ancestors
-        for index in plan.agents.indices {
+        for index in plan.agents.indices where !DeadAgentElimination.hasSideEffects(plan.agents[index]) {
             let key = InvocationKey(plan.agents[index])
             for earlier in firstByKey[key, default: []] {
                 let related = ancestors[index].contains(earlier) || ancestors[earlier].contains(index)

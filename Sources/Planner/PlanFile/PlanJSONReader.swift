@@ -146,7 +146,10 @@ struct PlanJSONReader {
                 position += 2
                 let second = try hexQuad()
                 guard (0xDC00..<0xE000).contains(second) else { throw error("unpaired surrogate in a string") }
-                return Unicode.Scalar(0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00))!
+                guard let scalar = Unicode.Scalar(0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)) else {
+                    throw error("unpaired surrogate in a string")
+                }
+                return scalar
             }
             guard let scalar = Unicode.Scalar(first) else { throw error("unpaired surrogate in a string") }
             return scalar

@@ -17,12 +17,7 @@ enum PlanJSONWriter {
 
     private static func write(_ value: PlanJSON, indent: Int, column: Int, into output: inout [UInt8]) {
         switch value {
-        case .array(let items) where !items.isEmpty:
-            let compact = compactText(value)
-            if column + compact.count <= lineWidth {
-                output += compact
-                return
-            }
+        case .array(let items) where !items.isEmpty && !fits(value, within: lineWidth - column):
             output += Array("[\n".utf8)
             for (position, item) in items.enumerated() {
                 output += spaces(indent + 2)
@@ -30,12 +25,7 @@ enum PlanJSONWriter {
                 output += Array((position == items.count - 1 ? "\n" : ",\n").utf8)
             }
             output += spaces(indent) + Array("]".utf8)
-        case .object(let members) where !members.isEmpty:
-            let compact = compactText(value)
-            if column + compact.count <= lineWidth {
-                output += compact
-                return
-            }
+        case .object(let members) where !members.isEmpty && !fits(value, within: lineWidth - column):
             output += Array("{\n".utf8)
             let sorted = sortedMembers(members)
             for (position, (key, member)) in sorted.enumerated() {
@@ -46,26 +36,73 @@ enum PlanJSONWriter {
             }
             output += spaces(indent) + Array("}".utf8)
         default:
-            output += compactText(value)
+            writeCompact(value, into: &output)
         }
+    }
+
+    /// Whether the one-line form of `value` takes at most `budget` bytes.
+    ///
+    /// Stops counting once over budget, so deciding the layout of a large document
+    /// costs at most ``lineWidth`` per container instead of its whole size.
+    private static func fits(_ value: PlanJSON, within budget: Int) -> Bool {
+        var remaining = budget
+        return consume(value, from: &remaining)
+    }
+
+    /// Subtracts the one-line length of `value` from `remaining`; false once it goes negative.
+    private static func consume(_ value: PlanJSON, from remaining: inout Int) -> Bool {
+        switch value {
+        case .array(let items):
+            remaining -= 2 + max(items.count - 1, 0) * 2
+            for item in items where remaining >= 0 {
+                if !consume(item, from: &remaining) { return false }
+            }
+        case .object(let members):
+            remaining -= 2 + max(members.count - 1, 0) * 2
+            for (key, member) in members where remaining >= 0 {
+                remaining -= quoted(key).count + 2
+                if !consume(member, from: &remaining) { return false }
+            }
+        default:
+            var text: [UInt8] = []
+            writeCompact(value, into: &text)
+            remaining -= text.count
+        }
+        return remaining >= 0
     }
 
     /// The one-line form: `{"a": 1, "b": [true, null]}`.
     static func compactText(_ value: PlanJSON) -> [UInt8] {
+        var output: [UInt8] = []
+        writeCompact(value, into: &output)
+        return output
+    }
+
+    private static func writeCompact(_ value: PlanJSON, into output: inout [UInt8]) {
         switch value {
-        case .null: return Array("null".utf8)
-        case .bool(let flag): return Array((flag ? "true" : "false").utf8)
-        case .int(let number): return Array(String(number).utf8)
+        case .null: output += Array("null".utf8)
+        case .bool(let flag): output += Array((flag ? "true" : "false").utf8)
+        case .int(let number): output += Array(String(number).utf8)
         case .float(let number):
             // Swift prints the shortest text that reads back as the same Double.
             precondition(number.isFinite, "plan files hold finite numbers only")
-            return Array(String(number).utf8)
-        case .string(let text): return quoted(text)
+            output += Array(String(number).utf8)
+        case .string(let text): output += quoted(text)
         case .array(let items):
-            return Array("[".utf8) + items.map(compactText).joined(separator: Array(", ".utf8)) + Array("]".utf8)
+            output.append(UInt8(ascii: "["))
+            for (position, item) in items.enumerated() {
+                if position > 0 { output += Array(", ".utf8) }
+                writeCompact(item, into: &output)
+            }
+            output.append(UInt8(ascii: "]"))
         case .object(let members):
-            let parts = sortedMembers(members).map { quoted($0.0) + Array(": ".utf8) + compactText($0.1) }
-            return Array("{".utf8) + parts.joined(separator: Array(", ".utf8)) + Array("}".utf8)
+            output.append(UInt8(ascii: "{"))
+            for (position, (key, member)) in sortedMembers(members).enumerated() {
+                if position > 0 { output += Array(", ".utf8) }
+                output += quoted(key) + Array(": ".utf8)
+                writeCompact(member, into: &output)
+            }
+            output.append(UInt8(ascii: "}"))
         }
     }
 
