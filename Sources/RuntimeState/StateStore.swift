@@ -107,6 +107,7 @@ public final class StateStore: Sendable {
     /// Checks that the database file can be created at `path`: its directory exists (or is
     /// created when `create`), and the path is not itself a directory.
     static func checkLocation(_ path: String, create: Bool) throws {
+        guard !path.isEmpty else { throw StateStoreError.invalidArgument("the state database path is empty (use \":memory:\" for no file)") }
         let fileManager = FileManager.default
         var isDirectory: ObjCBool = false
         if fileManager.fileExists(atPath: path, isDirectory: &isDirectory) {

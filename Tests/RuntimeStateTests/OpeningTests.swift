@@ -168,6 +168,12 @@ struct OpeningTests {
         #expect(FileManager.default.fileExists(atPath: path))
     }
 
+    @Test("an empty path is refused")
+    func emptyPath() throws {
+        let error = try #require(throws: StateStoreError.self) { try StateStore(path: "") }
+        #expect(error.description.contains(":memory:"))
+    }
+
     @Test("a directory in place of the file is reported")
     func directoryPath() throws {
         let directory = try TemporaryDirectory()
