@@ -142,6 +142,13 @@ int enrich_sj_is_current(const enrich_sj_parser *parser, const void *bytes, size
 /** 1 if the current document's top-level object has this (unescaped) key. */
 int enrich_sj_has_key(const enrich_sj_parser *parser, const char *key, size_t key_length);
 
+/**
+ * 1 if any of `key_count` keys is a key of the current document's top-level object. The keys are
+ * stored back to back in `keys`; key k has key_lengths[k] bytes. One scan of the object.
+ */
+int enrich_sj_has_any_key(const enrich_sj_parser *parser, const char *keys,
+                          const size_t *key_lengths, size_t key_count);
+
 /** Number of fields in the current document's top-level object (0 without a document). */
 size_t enrich_sj_field_count(const enrich_sj_parser *parser);
 
