@@ -84,7 +84,17 @@ public enum JSONWriter {
         var runStart = 0
         var index = 0
         let count = utf8.count
+        let base = UnsafeRawPointer(utf8.baseAddress)
         while index < count {
+            // Skip 8 bytes at a time while none of them needs escaping.
+            if let base {
+                while index + 8 <= count {
+                    let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                    if JSONWriter.needsEscape(word) { break }
+                    index += 8
+                }
+                if index >= count { break }
+            }
             let byte = utf8[index]
             if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") {
                 index += 1
@@ -101,6 +111,17 @@ public enum JSONWriter {
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<count]))
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// True when some byte of `word` is below 0x20, a quote or a backslash (SWAR test).
+    @inline(__always)
+    static func needsEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasZeroByte(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
+        // Bytes < 0x20: subtracting 0x20 borrows into the high bit, unless the byte was >= 0x80.
+        let control = (word &- ones &* 0x20) & ~word & highs != 0
+        return control || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5C))
     }
 
     private static func appendEscape(_ byte: UInt8, into bytes: inout [UInt8]) {
