@@ -39,6 +39,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "enrich", dependencies: ["EnrichCLI"]),
+        .executableTarget(name: "JSONBenchmark", dependencies: ["EventJSON"]),
         .executableTarget(
             name: "LintBenchmark",
             dependencies: ["PipelineChecks", "Diagnostics"]
