@@ -12,6 +12,11 @@
 #include <vector>
 
 static_assert(ENRICH_SJ_PADDING == simdjson::SIMDJSON_PADDING, "padding must match simdjson");
+static_assert(ENRICH_SJ_CODE_STRING_ERROR == simdjson::STRING_ERROR, "simdjson error codes moved");
+static_assert(ENRICH_SJ_CODE_NUMBER_ERROR == simdjson::NUMBER_ERROR, "simdjson error codes moved");
+static_assert(ENRICH_SJ_CODE_UTF8_ERROR == simdjson::UTF8_ERROR, "simdjson error codes moved");
+static_assert(ENRICH_SJ_CODE_EMPTY == simdjson::EMPTY, "simdjson error codes moved");
+static_assert(ENRICH_SJ_CODE_UNCLOSED_STRING == simdjson::UNCLOSED_STRING, "simdjson error codes moved");
 
 namespace {
 

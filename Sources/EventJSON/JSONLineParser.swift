@@ -191,11 +191,10 @@ public final class JSONLineParser {
 
     /// simdjson says the line is not valid JSON; JSONReader (on this error path only) says where.
     static func malformedError(code: Int, engineMessage: String?, line: UnsafeRawBufferPointer) -> JSONLineError {
-        let codeEmpty = 12, codeUTF8 = 10
-        if code == codeEmpty {
+        if code == ENRICH_SJ_CODE_EMPTY {
             return JSONLineError(kind: .emptyLine, reason: "empty line", offset: line.count, engineMessage: engineMessage)
         }
-        if code == codeUTF8 {
+        if code == ENRICH_SJ_CODE_UTF8_ERROR {
             return JSONLineError(
                 kind: .invalidUTF8, reason: "malformed JSON: invalid UTF-8",
                 offset: JSONReader.firstInvalidUTF8Offset(line), engineMessage: engineMessage)
@@ -209,8 +208,8 @@ public final class JSONLineParser {
         // JSONReader accepts what simdjson does not: integers beyond UInt64 are the known case.
         let reason: String
         switch code {
-        case 9: reason = "number that is malformed or does not fit in 64 bits"
-        case 5: reason = "invalid string"
+        case Int(ENRICH_SJ_CODE_NUMBER_ERROR): reason = "number that is malformed or does not fit in 64 bits"
+        case Int(ENRICH_SJ_CODE_STRING_ERROR): reason = "invalid string"
         default: reason = engineMessage ?? "rejected by simdjson"
         }
         return JSONLineError(kind: .malformed, reason: "malformed JSON: \(reason)", offset: nil, engineMessage: engineMessage)

@@ -61,6 +61,13 @@ typedef enum enrich_sj_status {
     ENRICH_SJ_OUT_OF_MEMORY = 4
 } enrich_sj_status;
 
+/** simdjson::error_code values callers commonly tell apart (checked against simdjson in the shim). */
+#define ENRICH_SJ_CODE_STRING_ERROR 5
+#define ENRICH_SJ_CODE_NUMBER_ERROR 9
+#define ENRICH_SJ_CODE_UTF8_ERROR 10
+#define ENRICH_SJ_CODE_EMPTY 12
+#define ENRICH_SJ_CODE_UNCLOSED_STRING 14
+
 typedef struct enrich_sj_error {
     /** simdjson::error_code (0 when the status is not ENRICH_SJ_INVALID_JSON). */
     int32_t code;
