@@ -69,7 +69,40 @@ public enum JSONWriter {
             bytes.append(contentsOf: ".0".utf8)
             return
         }
+        if abs(number) < 1e9, writeShortDecimal(number, into: &bytes) { return }
         bytes.append(contentsOf: number.description.utf8)
+    }
+
+    /// Writes `number` as a plain decimal with at most 6 fractional digits when such a decimal
+    /// reads back as exactly `number` (prices, scores, ratios); returns false otherwise.
+    ///
+    /// Below 1e9 two such decimals differ by at least 1e-6, far more than the spacing of doubles,
+    /// so at most one of them rounds to `number`: the text is the shortest of its form and
+    /// reads back exactly, like `description`, without building a String.
+    @inline(__always)
+    private static func writeShortDecimal(_ number: Double, into bytes: inout [UInt8]) -> Bool {
+        let scaled = number * 1e6
+        let units = Int64(scaled + (scaled < 0 ? -0.5 : 0.5))
+        guard Double(units) / 1e6 == number else { return false }
+        var magnitude = units.magnitude
+        // Fractional digits, least significant first, without trailing zeros.
+        var fraction: UInt64 = magnitude % 1_000_000
+        magnitude /= 1_000_000
+        var fractionDigits = 6
+        while fraction % 10 == 0 && fractionDigits > 0 {
+            fraction /= 10
+            fractionDigits -= 1
+        }
+        if number < 0 { bytes.append(UInt8(ascii: "-")) }
+        writeInt(Int64(magnitude), into: &bytes)
+        bytes.append(UInt8(ascii: "."))
+        var divisor: UInt64 = 1
+        for _ in 1..<fractionDigits { divisor *= 10 }
+        for _ in 0..<fractionDigits {
+            bytes.append(UInt8(ascii: "0") &+ UInt8(fraction / divisor % 10))
+            divisor /= 10
+        }
+        return true
     }
 
     /// A JSON string literal with the escapes RFC 8259 requires.
