@@ -82,7 +82,7 @@ typedef struct enrich_sj_error {
 /** An extracted value. */
 typedef struct enrich_sj_value {
     uint32_t kind;   /**< enrich_sj_kind */
-    /** For ARRAY / OBJECT: a handle for enrich_sj_flatten, valid until the next parse. */
+    /** For ARRAY / OBJECT: a handle for enrich_sj_flatten, valid until the next extract or parse. */
     uint32_t node;
     /** STRING: byte length. ARRAY / OBJECT: raw slice length if requested, else 0. */
     size_t length;
