@@ -21,6 +21,12 @@
 /// thread.
 public struct EventLineWriter {
     public let parser: JSONLineParser
+    private let cache = NameCache()
+
+    /// The names of the last tuple-list call, so a stable set of names is prepared only once.
+    private final class NameCache {
+        var names: SpliceFieldNames?
+    }
 
     /// A writer that validates lines with `parser`; pass the worker's own parser so a line that
     /// was just extracted from is not parsed twice.
@@ -28,41 +34,61 @@ public struct EventLineWriter {
         self.parser = parser
     }
 
+    /// Appends `line` with `values` added under the prepared `names` (same count, same order)
+    /// before its closing brace, then "\n", to `output`. The fastest form.
+    public func append(
+        _ line: UnsafeRawBufferPointer, names: SpliceFieldNames, values: [JSONValue], to output: inout [UInt8]
+    ) throws(JSONLineError) {
+        precondition(values.count == names.count, "EventLineWriter.append: one value per name")
+        try append(line, names: names, to: &output) { values[$0] }
+    }
+
+    /// The shared core: splice when every name is new, otherwise merge.
+    private func append(
+        _ line: UnsafeRawBufferPointer, names: SpliceFieldNames, to output: inout [UInt8],
+        value: (Int) -> JSONValue
+    ) throws(JSONLineError) {
+        if !parser.isCurrentDocument(line) { try parser.validate(line) }
+        if names.hasRepeatedName || parser.currentDocumentHasAnyKey(bytes: names.raw, lengths: names.rawLengths) {
+            try merge(line, names: names.names, values: (0..<names.count).map(value), into: &output)
+            return
+        }
+        names.encoded.withUnsafeBufferPointer { encoded in
+            splice(line, count: names.count, into: &output) { index, output in
+                let start = index == 0 ? 0 : names.encodedEnds[index - 1]
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: encoded[start..<names.encodedEnds[index]]))
+                JSONWriter.write(value(index), into: &output)
+            }
+        }
+    }
+
     /// Appends `line` with `fields` added before its closing brace, then "\n", to `output`.
+    ///
+    /// The names are prepared as `SpliceFieldNames` and cached while successive calls pass the
+    /// same names in the same order, which is the usual case for one pipeline.
     public func append(
         _ line: UnsafeRawBufferPointer, adding fields: [(String, JSONValue)], to output: inout [UInt8]
     ) throws(JSONLineError) {
-        if !parser.isCurrentDocument(line) { try parser.validate(line) }
-        if needsMerge(fields) {
-            var object = try objectTree(line)
-            for (name, value) in fields { object[name] = value }
-            JSONWriter.write(.object(object), into: &output)
-            output.append(UInt8(ascii: "\n"))
-            return
+        let names: SpliceFieldNames
+        if let cached = cache.names, cached.matches(fields) {
+            names = cached
+        } else {
+            names = SpliceFieldNames(fields.map(\.0))
+            cache.names = names
         }
-        splice(line, count: fields.count, into: &output) { index, output in
-            let (name, value) = fields[index]
-            JSONWriter.writeString(name, into: &output)
-            output.append(UInt8(ascii: ":"))
-            JSONWriter.write(value, into: &output)
-        }
+        try append(line, names: names, to: &output) { fields[$0].1 }
     }
 
     /// Appends `line` with the members of `fields` added, then "\n", to `output`.
     public func append(_ line: UnsafeRawBufferPointer, adding fields: JSONObject, to output: inout [UInt8]) throws(JSONLineError) {
-        if !parser.isCurrentDocument(line) { try parser.validate(line) }
-        if fields.keys.contains(where: parser.currentDocumentHasKey) {
-            var object = try objectTree(line)
-            for (name, value) in fields.pairs { object[name] = value }
-            JSONWriter.write(.object(object), into: &output)
-            output.append(UInt8(ascii: "\n"))
-            return
+        let names: SpliceFieldNames
+        if let cached = cache.names, cached.names == fields.keys {
+            names = cached
+        } else {
+            names = SpliceFieldNames(fields.keys)
+            cache.names = names
         }
-        splice(line, count: fields.count, into: &output) { index, output in
-            JSONWriter.writeString(fields.keys[index], into: &output)
-            output.append(UInt8(ascii: ":"))
-            JSONWriter.write(fields.values[index], into: &output)
-        }
+        try append(line, names: names, to: &output) { fields.values[$0] }
     }
 
     public func append(_ line: [UInt8], adding fields: [(String, JSONValue)], to output: inout [UInt8]) throws(JSONLineError) {
@@ -78,21 +104,16 @@ public struct EventLineWriter {
 
     // MARK: internals
 
-    /// True when a new name exists in the current document or repeats among the new fields.
-    private func needsMerge(_ fields: [(String, JSONValue)]) -> Bool {
-        for index in fields.indices {
-            let name = fields[index].0
-            if parser.currentDocumentHasKey(name) { return true }
-            for earlier in 0..<index where fields[earlier].0 == name { return true }
-        }
-        return false
-    }
-
-    private func objectTree(_ line: UnsafeRawBufferPointer) throws(JSONLineError) -> JSONObject {
-        guard case .object(let object) = try parser.parseObject(line) else {
+    /// The re-serialising path: parse to a tree, assign each field in order, write it all.
+    private func merge(
+        _ line: UnsafeRawBufferPointer, names: [String], values: [JSONValue], into output: inout [UInt8]
+    ) throws(JSONLineError) {
+        guard case .object(var object) = try parser.parseObject(line) else {
             preconditionFailure("parseObject returns objects")
         }
-        return object
+        for index in 0..<names.count { object[names[index]] = values[index] }
+        JSONWriter.write(.object(object), into: &output)
+        output.append(UInt8(ascii: "\n"))
     }
 
     /// Copies the validated object up to its closing brace, lets `writeField` append each new

@@ -82,13 +82,16 @@ public final class JSONLineParser {
             valuesCapacity = max(count, valuesCapacity * 2)
             values = .allocate(capacity: valuesCapacity)
         }
-        result.removeAll(keepingCapacity: true)
         guard enrich_sj_extract(handle, paths.handle, 0, values) == 0 else {
             throw JSONLineError(kind: .outOfMemory, reason: "out of memory while extracting fields")
         }
-        result.reserveCapacity(count)
-        for index in 0..<count {
-            result.append(value(values[index]))
+        if result.count == count {
+            // Overwrite in place: reuses the storage without a removeAll/append round trip.
+            for index in 0..<count { result[index] = value(values[index]) }
+        } else {
+            result.removeAll(keepingCapacity: true)
+            result.reserveCapacity(count)
+            for index in 0..<count { result.append(value(values[index])) }
         }
     }
 
@@ -104,6 +107,16 @@ public final class JSONLineParser {
         var name = name
         return name.withUTF8 { utf8 in
             utf8.withMemoryRebound(to: CChar.self) { enrich_sj_has_key(handle, $0.baseAddress, $0.count) != 0 }
+        }
+    }
+
+    /// True when the current document's top level has a member named like any of `names`,
+    /// given as UTF-8 bytes back to back with their lengths.
+    func currentDocumentHasAnyKey(bytes: [UInt8], lengths: [Int]) -> Bool {
+        bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                enrich_sj_has_any_key(handle, chars.baseAddress, lengths, lengths.count) != 0
+            }
         }
     }
 
@@ -178,11 +191,10 @@ public final class JSONLineParser {
 
     /// simdjson says the line is not valid JSON; JSONReader (on this error path only) says where.
     static func malformedError(code: Int, engineMessage: String?, line: UnsafeRawBufferPointer) -> JSONLineError {
-        let codeEmpty = 12, codeUTF8 = 10
-        if code == codeEmpty {
+        if code == ENRICH_SJ_CODE_EMPTY {
             return JSONLineError(kind: .emptyLine, reason: "empty line", offset: line.count, engineMessage: engineMessage)
         }
-        if code == codeUTF8 {
+        if code == ENRICH_SJ_CODE_UTF8_ERROR {
             return JSONLineError(
                 kind: .invalidUTF8, reason: "malformed JSON: invalid UTF-8",
                 offset: JSONReader.firstInvalidUTF8Offset(line), engineMessage: engineMessage)
@@ -196,8 +208,8 @@ public final class JSONLineParser {
         // JSONReader accepts what simdjson does not: integers beyond UInt64 are the known case.
         let reason: String
         switch code {
-        case 9: reason = "number that is malformed or does not fit in 64 bits"
-        case 5: reason = "invalid string"
+        case Int(ENRICH_SJ_CODE_NUMBER_ERROR): reason = "number that is malformed or does not fit in 64 bits"
+        case Int(ENRICH_SJ_CODE_STRING_ERROR): reason = "invalid string"
         default: reason = engineMessage ?? "rejected by simdjson"
         }
         return JSONLineError(kind: .malformed, reason: "malformed JSON: \(reason)", offset: nil, engineMessage: engineMessage)

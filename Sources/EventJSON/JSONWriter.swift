@@ -69,7 +69,40 @@ public enum JSONWriter {
             bytes.append(contentsOf: ".0".utf8)
             return
         }
+        if abs(number) < 1e9, writeShortDecimal(number, into: &bytes) { return }
         bytes.append(contentsOf: number.description.utf8)
+    }
+
+    /// Writes `number` as a plain decimal with at most 6 fractional digits when such a decimal
+    /// reads back as exactly `number` (prices, scores, ratios); returns false otherwise.
+    ///
+    /// Below 1e9 two such decimals differ by at least 1e-6, far more than the spacing of doubles,
+    /// so at most one of them rounds to `number`: the text is the shortest of its form and
+    /// reads back exactly, like `description`, without building a String.
+    @inline(__always)
+    private static func writeShortDecimal(_ number: Double, into bytes: inout [UInt8]) -> Bool {
+        let scaled = number * 1e6
+        let units = Int64(scaled + (scaled < 0 ? -0.5 : 0.5))
+        guard Double(units) / 1e6 == number else { return false }
+        var magnitude = units.magnitude
+        // Fractional digits, least significant first, without trailing zeros.
+        var fraction: UInt64 = magnitude % 1_000_000
+        magnitude /= 1_000_000
+        var fractionDigits = 6
+        while fraction % 10 == 0 && fractionDigits > 0 {
+            fraction /= 10
+            fractionDigits -= 1
+        }
+        if number < 0 { bytes.append(UInt8(ascii: "-")) }
+        writeInt(Int64(magnitude), into: &bytes)
+        bytes.append(UInt8(ascii: "."))
+        var divisor: UInt64 = 1
+        for _ in 1..<fractionDigits { divisor *= 10 }
+        for _ in 0..<fractionDigits {
+            bytes.append(UInt8(ascii: "0") &+ UInt8(fraction / divisor % 10))
+            divisor /= 10
+        }
+        return true
     }
 
     /// A JSON string literal with the escapes RFC 8259 requires.
@@ -84,7 +117,17 @@ public enum JSONWriter {
         var runStart = 0
         var index = 0
         let count = utf8.count
+        let base = UnsafeRawPointer(utf8.baseAddress)
         while index < count {
+            // Skip 8 bytes at a time while none of them needs escaping.
+            if let base {
+                while index + 8 <= count {
+                    let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                    if JSONWriter.needsEscape(word) { break }
+                    index += 8
+                }
+                if index >= count { break }
+            }
             let byte = utf8[index]
             if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") {
                 index += 1
@@ -101,6 +144,17 @@ public enum JSONWriter {
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<count]))
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// True when some byte of `word` is below 0x20, a quote or a backslash (SWAR test).
+    @inline(__always)
+    static func needsEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasZeroByte(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
+        // Bytes < 0x20: subtracting 0x20 borrows into the high bit, unless the byte was >= 0x80.
+        let control = (word &- ones &* 0x20) & ~word & highs != 0
+        return control || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5C))
     }
 
     private static func appendEscape(_ byte: UInt8, into bytes: inout [UInt8]) {

@@ -30,14 +30,14 @@ struct BatchWorker {
     let codec: any EventCodec
     let state: (any RunStateStore)?
     let dedup: PlanDedup?
-    var decoder: any EventLineDecoder
+    var lineCodec: any EventLineCodec
 
     init(executor: PlanExecutor, codec: any EventCodec, state: (any RunStateStore)?) {
         self.executor = executor
         self.codec = codec
         self.state = state
         self.dedup = executor.plan.dedup
-        self.decoder = codec.makeDecoder()
+        self.lineCodec = codec.makeLineCodec()
     }
 
     private enum Slot {
@@ -62,12 +62,12 @@ struct BatchWorker {
                 slots.append(.malformed("empty line"))
                 continue
             }
-            switch decoder.decode(line.bytes) {
+            switch lineCodec.decode(line.bytes) {
             case .success(let event): slots.append(.pending(event))
             case .failure(let failure): slots.append(.malformed(failure.reason))
             }
         }
-        try markDuplicates(&slots)
+        try markDuplicates(&slots, lines: batch.lines)
         var awaiting: [Int] = []
         for index in slots.indices {
             guard case .pending(let event) = slots[index] else { continue }
@@ -106,9 +106,9 @@ struct BatchWorker {
                 result.metrics.record(outcome)
                 let metadata = outcome.metadata
                 if outcome.status == .failed {
-                    DeadLetter.appendFailed(line: line, reason: outcome.failure ?? "failed", metadata: metadata, codec: codec, to: &result.deadLetter)
+                    DeadLetter.appendFailed(line: line, reason: outcome.failure ?? "failed", metadata: metadata, to: &result.deadLetter)
                 } else {
-                    codec.appendEnriched(line: line.bytes, fields: outcome.fields + [("_enrichment", metadata)], to: &result.output)
+                    lineCodec.appendEnriched(line: line.bytes, fields: outcome.fields + [("_enrichment", metadata)], to: &result.output)
                 }
                 let agentsJSON = metadata[path: ["agents"]]?.jsonText ?? "{}"
                 result.audit.append(AuditEntry(eventID: Self.eventID(event), line: line.number, status: outcome.status.rawValue, agentsJSON: agentsJSON, latencyMicroseconds: outcome.latencyMicroseconds, timestampMicroseconds: now))
@@ -120,20 +120,22 @@ struct BatchWorker {
     }
 
     /// Drops events whose dedup key was seen within the window (one state call per batch).
-    private func markDuplicates(_ slots: inout [Slot]) throws {
+    private func markDuplicates(_ slots: inout [Slot], lines: [InputLine]) throws {
         guard let dedup, let state else { return }
         var keys: [String] = []
+        var origins: [String] = []
         var positions: [Int] = []
         for (index, slot) in slots.enumerated() {
             guard case .pending(let event) = slot else { continue }
             let scope = PlanExecutor.Scope(event: event, executor: executor, outputs: [], inputs: JSONObject())
             guard let key = ExpressionEvaluator.evaluate(dedup.key, in: scope), key != .null else { continue }
             keys.append(BuiltinFunctions.text(of: key))
+            origins.append(String(lines[index].number))
             positions.append(index)
         }
         guard !keys.isEmpty else { return }
         let now = Int64(Date().timeIntervalSince1970 * 1_000_000)
-        let seen = try state.checkDedup(keys: keys, windowMicroseconds: dedup.windowMicroseconds, nowMicroseconds: now)
+        let seen = try state.checkDedup(keys: keys, origins: origins, windowMicroseconds: dedup.windowMicroseconds, nowMicroseconds: now)
         // A key repeated inside the same batch is a duplicate too.
         var firstInBatch = Set<String>()
         for (offset, position) in positions.enumerated() {
@@ -167,7 +169,7 @@ enum DeadLetter {
         output.append(UInt8(ascii: "\n"))
     }
 
-    static func appendFailed(line: InputLine, reason: String, metadata: JSONValue, codec: any EventCodec, to output: inout [UInt8]) {
+    static func appendFailed(line: InputLine, reason: String, metadata: JSONValue, to output: inout [UInt8]) {
         var head = JSONObject()
         head["line"] = .int(line.number)
         head["reason"] = .string(reason)

@@ -16,6 +16,9 @@ public final class PlanExecutor: Sendable {
     let environment: [String: JSONValue]
     /// Wall-clock microseconds, for cache freshness (injectable for tests).
     let wallClock: @Sendable () -> Int64
+    /// Agents to run per `event.type` value (specialization), and for any other type.
+    let routes: [String?: Route]
+    let fallbackRoute: Route
 
     init(plan: Plan, agents: [RuntimeAgent], environment: [String: String], wallClock: @escaping @Sendable () -> Int64) {
         self.plan = plan
@@ -25,6 +28,7 @@ public final class PlanExecutor: Sendable {
         self.agentIndex = index
         self.environment = environment.mapValues { .string($0) }
         self.wallClock = wallClock
+        (routes, fallbackRoute) = Self.routes(for: plan)
     }
 
     /// The outcome of the inline attempt: done, or the event needs ``process(_:)``.
@@ -73,16 +77,29 @@ public final class PlanExecutor: Sendable {
     struct Route {
         var agents: [Int]
         var guards: [Int: PlanExpression]
+        /// What each agent waits for on this route (transitive reduction may have
+        /// routed an edge through an agent this route leaves out).
+        var waitsFor: [[Int]]
     }
 
     func specialization(for event: JSONValue) -> Route {
         var type: String?
         if case .string(let text)? = event[path: ["type"]] { type = text }
-        if let found = plan.specialization(forEventType: type) { return Route(agents: found.agents, guards: found.guards) }
+        if let type, let route = routes[type] { return route }
+        return fallbackRoute
+    }
+
+    static func routes(for plan: Plan) -> (byType: [String?: Route], fallback: Route) {
+        var byType: [String?: Route] = [:]
+        for specialization in plan.specializations {
+            let waitsFor = plan.agents.indices.map { specialization.dependencies(of: $0, in: plan) }
+            byType[specialization.eventType] = Route(agents: specialization.agents, guards: specialization.guards, waitsFor: waitsFor)
+        }
         // Without specializations every agent runs under its own guard.
         var guards: [Int: PlanExpression] = [:]
         for (index, agent) in plan.agents.enumerated() { guards[index] = agent.when }
-        return Route(agents: Array(plan.agents.indices), guards: guards)
+        let fallback = byType[nil] ?? Route(agents: Array(plan.agents.indices), guards: guards, waitsFor: plan.agents.map(\.dependencies))
+        return (byType, fallback)
     }
 
     /// Whether the guard (if any) of `index` holds, and the agent's inputs, or why not.
@@ -209,7 +226,7 @@ public final class PlanExecutor: Sendable {
                 while progressed, state.failure == nil {
                     progressed = false
                     for index in specialization.agents where !started.contains(index) {
-                        let waitsFor = agents[index].plan.dependencies.filter(members.contains)
+                        let waitsFor = specialization.waitsFor[index].filter(members.contains)
                         guard waitsFor.allSatisfy(done.contains) else { continue }
                         started.insert(index)
                         progressed = true

@@ -6,7 +6,10 @@ public protocol RunStateStore: Sendable {
     /// The checkpoint left by an earlier run over the same input, if any.
     func checkpoint(for source: String) throws -> RunCheckpoint?
     /// Whether each key was seen within `windowMicroseconds`; records the unseen ones.
-    func checkDedup(keys: [String], windowMicroseconds: Int64, nowMicroseconds: Int64) throws -> [Bool]
+    ///
+    /// `origins` identify each event stably across a restart (its input line), so an
+    /// event replayed after a crash is not taken for a duplicate of itself.
+    func checkDedup(keys: [String], origins: [String], windowMicroseconds: Int64, nowMicroseconds: Int64) throws -> [Bool]
     /// Makes one batch durable: its audit rows and the new checkpoint, in one transaction.
     func commit(_ batch: StateCommit) throws
 }

@@ -40,3 +40,27 @@ import Testing
         #expect(try JSONReader.parse(text(value)) == value)
     }
 }
+
+@Suite struct ShortDecimalTests {
+    @Test func shortDecimalsReadBackExactly() throws {
+        let samples: [Double] = [0.734, -0.5, 0.000001, -0.000123, 12.5, 999_999_999.999999, 0.1 + 0.2, 1.0 / 3.0, 2.675, -1e-7, 5e-7]
+        for number in samples {
+            let text = JSONValue.double(number).jsonText
+            #expect(try JSONReader.parse(text) == .double(number), "\(number) → \(text)")
+            #expect(Double(text) == number)
+        }
+        #expect(JSONValue.double(0.734).jsonText == "0.734")
+        #expect(JSONValue.double(-0.000123).jsonText == "-0.000123")
+        #expect(JSONValue.double(0.1 + 0.2).jsonText == "0.30000000000000004")
+        var rng = SeededGenerator(seed: 7)
+        for _ in 0..<20_000 {
+            let number = Double(Int64.random(in: -10_000_000...10_000_000, using: &rng)) / [1, 10, 100, 1000, 1e6, 3, 7][Int.random(in: 0..<7, using: &rng)]
+            let text = JSONValue.double(number).jsonText
+            #expect(Double(text) == number, "\(number) → \(text)")
+            // Never longer than Swift's shortest spelling (ignoring the exponent form).
+            if !number.description.contains("e") {
+                #expect(text.count <= number.description.count, "\(number): \(text) vs \(number.description)")
+            }
+        }
+    }
+}

@@ -80,3 +80,43 @@ import Testing
         }
     }
 }
+
+/// Random corruptions of valid lines: simdjson and JSONReader must agree on what is valid, and
+/// every rejection must carry a reason (and, from the reader, an offset).
+@Suite struct MutationTests {
+    @Test(arguments: [11, 12, 13] as [UInt64])
+    func simdjsonAndReaderAgreeOnCorruptedLines(seed: UInt64) throws {
+        var random = RandomJSON(seed: seed)
+        let parser = JSONLineParser()
+        let alphabet = Array(#"{}[]:,"\ 0123456789.eE+-tfnul"#.utf8) + [0x00, 0x1F, 0x7F, 0x80, 0xC3, 0xE2, 0xF0, 0xFF]
+        var rejected = 0
+        for _ in 0..<400 {
+            var line = Array(random.text(.object(random.object(depth: 0))).utf8)
+            for _ in 0..<Int.random(in: 1...3, using: &random.rng) {
+                let at = Int.random(in: 0...line.count, using: &random.rng)
+                switch Int.random(in: 0..<3, using: &random.rng) {
+                case 0 where at < line.count: line[at] = alphabet.randomElement(using: &random.rng)!
+                case 1 where at < line.count: line.remove(at: at)
+                default: line.insert(alphabet.randomElement(using: &random.rng)!, at: at)
+                }
+            }
+            let reader = try? JSONReader.parse(line)
+            let readerObject: JSONValue? = if case .object = reader { reader } else { nil }
+            do {
+                let tree = try parser.parseObject(line)
+                #expect(tree == readerObject, "simdjson accepted, reader did not: \(String(decoding: line, as: UTF8.self))")
+            } catch {
+                rejected += 1
+                #expect(!error.reason.isEmpty)
+                if readerObject != nil {
+                    // The one known difference: integers beyond UInt64.
+                    let digitsRun = String(decoding: line, as: UTF8.self).split(whereSeparator: { !$0.isNumber }).map(\.count).max() ?? 0
+                    #expect(digitsRun >= 20, "reader accepted, simdjson did not (\(error)): \(String(decoding: line, as: UTF8.self))")
+                } else if error.kind == .malformed || error.kind == .invalidUTF8 {
+                    #expect(error.offset != nil, "\(error)")
+                }
+            }
+        }
+        #expect(rejected > 100)
+    }
+}

@@ -64,3 +64,55 @@ import Testing
         #expect(String(decoding: output, as: UTF8.self) == #"{"b":2}"# + "\n")
     }
 }
+
+@Suite struct PreparedNameTests {
+    @Test func preparedNamesSpliceAndMerge() throws {
+        let parser = JSONLineParser()
+        let writer = EventLineWriter(parser: parser)
+        let names = SpliceFieldNames(["score", "tag\"q"])
+        #expect(names.count == 2 && !names.hasRepeatedName)
+        var output: [UInt8] = []
+        try Array(#"{"id":1}"#.utf8).withUnsafeBytes { raw in
+            try writer.append(raw, names: names, values: [.double(0.5), .string("x")], to: &output)
+        }
+        try Array(#"{"score":0,"id":1}"#.utf8).withUnsafeBytes { raw in
+            try writer.append(raw, names: names, values: [.int(9), .null], to: &output)
+        }
+        #expect(String(decoding: output, as: UTF8.self) == """
+            {"id":1,"score":0.5,"tag\\"q":"x"}
+            {"score":9,"id":1,"tag\\"q":null}
+
+            """)
+        #expect(SpliceFieldNames(["a", "b", "a"]).hasRepeatedName)
+    }
+
+    @Test func changingNamesBetweenCallsIsHonoured() throws {
+        let writer = EventLineWriter(parser: JSONLineParser())
+        var output: [UInt8] = []
+        let line = Array(#"{"a":1}"#.utf8)
+        try writer.append(line, adding: [("b", .int(2))], to: &output)
+        try writer.append(line, adding: [("a", .int(3))], to: &output)
+        try writer.append(line, adding: [("b", .int(4)), ("c", .int(5))], to: &output)
+        try writer.append(line, adding: [("b", .int(6))], to: &output)
+        #expect(String(decoding: output, as: UTF8.self) == """
+            {"a":1,"b":2}
+            {"a":3}
+            {"a":1,"b":4,"c":5}
+            {"a":1,"b":6}
+
+            """)
+    }
+
+    @Test func keyChecksAgainstTheCurrentDocument() throws {
+        let parser = JSONLineParser()
+        _ = try parser.parseObject(Array(#"{"user_id":1,"context":{"ip":2},"\u00e9":3}"#.utf8))
+        #expect(parser.currentDocumentHasKey("user_id"))
+        #expect(parser.currentDocumentHasKey("é"))
+        #expect(!parser.currentDocumentHasKey("ip"))      // nested, not top level
+        #expect(!parser.currentDocumentHasKey("user_i"))
+        let long = String(repeating: "k", count: 100)
+        _ = try parser.parseObject(Array("{\"\(long)\":1}".utf8))
+        #expect(parser.currentDocumentHasKey(long))
+        #expect(!parser.currentDocumentHasKey(long + "k"))
+    }
+}

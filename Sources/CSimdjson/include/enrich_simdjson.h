@@ -61,6 +61,13 @@ typedef enum enrich_sj_status {
     ENRICH_SJ_OUT_OF_MEMORY = 4
 } enrich_sj_status;
 
+/** simdjson::error_code values callers commonly tell apart (checked against simdjson in the shim). */
+#define ENRICH_SJ_CODE_STRING_ERROR 5
+#define ENRICH_SJ_CODE_NUMBER_ERROR 9
+#define ENRICH_SJ_CODE_UTF8_ERROR 10
+#define ENRICH_SJ_CODE_EMPTY 12
+#define ENRICH_SJ_CODE_UNCLOSED_STRING 14
+
 typedef struct enrich_sj_error {
     /** simdjson::error_code (0 when the status is not ENRICH_SJ_INVALID_JSON). */
     int32_t code;
@@ -75,7 +82,7 @@ typedef struct enrich_sj_error {
 /** An extracted value. */
 typedef struct enrich_sj_value {
     uint32_t kind;   /**< enrich_sj_kind */
-    /** For ARRAY / OBJECT: a handle for enrich_sj_flatten, valid until the next parse. */
+    /** For ARRAY / OBJECT: a handle for enrich_sj_flatten, valid until the next extract or parse. */
     uint32_t node;
     /** STRING: byte length. ARRAY / OBJECT: raw slice length if requested, else 0. */
     size_t length;
@@ -141,6 +148,13 @@ int enrich_sj_is_current(const enrich_sj_parser *parser, const void *bytes, size
 
 /** 1 if the current document's top-level object has this (unescaped) key. */
 int enrich_sj_has_key(const enrich_sj_parser *parser, const char *key, size_t key_length);
+
+/**
+ * 1 if any of `key_count` keys is a key of the current document's top-level object. The keys are
+ * stored back to back in `keys`; key k has key_lengths[k] bytes. One scan of the object.
+ */
+int enrich_sj_has_any_key(const enrich_sj_parser *parser, const char *keys,
+                          const size_t *key_lengths, size_t key_count);
 
 /** Number of fields in the current document's top-level object (0 without a document). */
 size_t enrich_sj_field_count(const enrich_sj_parser *parser);
