@@ -3,10 +3,14 @@ import Foundation
 
 /// Runs the CLI with Enrich's exit codes: usage errors exit 2, not ArgumentParser's 64.
 public enum CommandLineEntry {
-    public static func main(_ arguments: [String]? = nil) -> Never {
+    public static func main(_ arguments: [String]? = nil) async -> Never {
         do {
             var command = try EnrichCommand.parseAsRoot(arguments)
-            try command.run()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
             exit(0)
         } catch {
             let code = EnrichCommand.exitCode(for: error)

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// The `enrich` command: lint, explain, compile and graph (and, as the compiler grows, run).
-public struct EnrichCommand: ParsableCommand {
+public struct EnrichCommand: AsyncParsableCommand {
     public static let version = "0.1.0"
 
     public static let configuration = CommandConfiguration(
@@ -18,7 +18,7 @@ public struct EnrichCommand: ParsableCommand {
               2  usage error, or a file could not be read
             """,
         version: version,
-        subcommands: [LintCommand.self, ExplainCommand.self, CompileCommand.self, GraphCommand.self]
+        subcommands: [LintCommand.self, ExplainCommand.self, CompileCommand.self, GraphCommand.self, RunCommand.self]
     )
 
     public init() {}

@@ -9,8 +9,8 @@ struct RuntimeAgent: Sendable {
     let call: AgentCall?
     let retry: RetryPolicy
     let cache: ResultCache?
-    /// Output fields that come from the result: name and path.
-    let resultOutputs: [(name: String, path: [String])]
+    /// Output fields that come from the result: name, path and declared type.
+    let resultOutputs: [(name: String, path: [String], type: String)]
     /// Output fields that are expressions (`expr` agents).
     let expressionOutputs: [(name: String, expression: PlanExpression)]
 
@@ -23,7 +23,7 @@ struct RuntimeAgent: Sendable {
         self.call = call
         self.retry = RetryPolicy(plan.retry)
         self.cache = cache
-        resultOutputs = plan.outputs.compactMap { output in output.path.map { (output.name, $0) } }
+        resultOutputs = plan.outputs.compactMap { output in output.path.map { (output.name, $0, output.type) } }
         expressionOutputs = plan.outputs.compactMap { output in output.expression.map { (output.name, $0) } }
     }
 
@@ -33,6 +33,25 @@ struct RuntimeAgent: Sendable {
             return BuiltinFunctions.text(of: ExpressionEvaluator.evaluate(key, in: scope))
         }
         return JSONValue.object(inputs).jsonText
+    }
+
+    /// A result value converted to the output's declared type where that is lossless
+    /// (`"true"` from a CSV cell for a `bool`, `"42"` for an `int`); otherwise unchanged.
+    static func coerce(_ value: JSONValue, to type: String) -> JSONValue {
+        let base = type.hasSuffix("?") ? String(type.dropLast()) : type
+        switch (base, value) {
+        case ("bool", .string(let text)):
+            switch text.lowercased() {
+            case "true": return .bool(true)
+            case "false": return .bool(false)
+            default: return value
+            }
+        case ("int", .string(let text)): return Int64(text).map { .int($0) } ?? value
+        case ("float", .string(let text)): return Double(text).map { .double($0) } ?? value
+        case ("float", .int(let number)): return .double(Double(number))
+        case ("string", .int(let number)): return .string(String(number))
+        default: return value
+        }
     }
 
     /// The call's request: inputs, and for HTTP agents the URL (interpolated values
@@ -77,8 +96,8 @@ struct RuntimeAgent: Sendable {
     /// Picks this agent's output fields out of a result.
     func outputs(from result: JSONValue) -> [String: JSONValue] {
         var fields: [String: JSONValue] = [:]
-        for (name, path) in resultOutputs {
-            if let value = result[path: path], value != .null { fields[name] = value }
+        for (name, path, type) in resultOutputs {
+            if let value = result[path: path], value != .null { fields[name] = Self.coerce(value, to: type) }
         }
         return fields
     }

@@ -1,3 +1,3 @@
 import EnrichCLI
 
-CommandLineEntry.main()
+await CommandLineEntry.main()
