@@ -68,7 +68,7 @@ let package = Package(
         .target(
             name: "Runtime",
             dependencies: [
-                "Planner", "EventJSON", "RuntimeState",
+                "Planner", "EventJSON", "RuntimeState", "Agents",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
@@ -96,6 +96,7 @@ let package = Package(
         .executableTarget(name: "StateBenchmark", dependencies: ["RuntimeState"]),
         .executableTarget(name: "StateCrashHelper", dependencies: ["RuntimeState"]),
         .executableTarget(name: "AgentsBenchmark", dependencies: ["Agents", "EventJSON"]),
+        .executableTarget(name: "RuntimeBenchmark", dependencies: ["Runtime", "Planner", "PipelineChecks", "EventJSON"]),
 
         // Tests.
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),

@@ -98,7 +98,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         let network = NetworkAgentProvider(plan: plan)
         let base = URL(fileURLWithPath: baseDir ?? FileManager.default.currentDirectoryPath, isDirectory: true)
-        let calls = PipelineAgentCalls(baseDirectory: base, functions: .builtIn, network: network)
+        let calls = PipelineAgentCalls(inProcess: InProcessAgentCalls(baseDirectory: base), network: network)
         let runner: EventStreamRunner
         do {
             runner = try EventStreamRunner(plan: plan, calls: calls, codec: JSONLinesCodec(plan: plan), state: runState, cachePersistence: runState)

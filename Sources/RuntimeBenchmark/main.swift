@@ -1,0 +1,143 @@
+// Runtime benchmark: the martech DAG with in-process agents (samples/martech-local.yaml),
+// Enrich's runtime side by side with the Python asyncio baseline a user would otherwise
+// write (samples/baseline/martech_asyncio.py), on the same generated events, in one run.
+//
+//   swift run -c release RuntimeBenchmark [--events 200000] [--runs 3] [--workers N] [--skip-python]
+//
+// Reports events/s (median of runs) and CPU per event (user + system time over events),
+// for Enrich with its full SQLite state (audit trail, checkpoints) and without state.
+import Foundation
+import PipelineChecks
+import Planner
+import Runtime
+
+struct Options {
+    var events = 200_000
+    var runs = 3
+    var workers = ProcessInfo.processInfo.activeProcessorCount
+    var skipPython = false
+
+    init(_ arguments: [String]) {
+        var iterator = arguments.dropFirst().makeIterator()
+        while let argument = iterator.next() {
+            switch argument {
+            case "--events": events = Int(iterator.next() ?? "") ?? events
+            case "--runs": runs = max(1, Int(iterator.next() ?? "") ?? runs)
+            case "--workers": workers = max(1, Int(iterator.next() ?? "") ?? workers)
+            case "--skip-python": skipPython = true
+            default:
+                FileHandle.standardError.write(Data("usage: RuntimeBenchmark [--events N] [--runs N] [--workers N] [--skip-python]\n".utf8))
+                exit(2)
+            }
+        }
+    }
+}
+
+/// CPU seconds (user + system) of this process or of its finished children.
+func cpuSeconds(_ who: __rusage_who) -> Double {
+    var usage = rusage()
+    getrusage(who.rawValue, &usage)
+    func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("RuntimeBenchmark: \(message)\n".utf8))
+    exit(1)
+}
+
+let options = Options(CommandLine.arguments)
+let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+FileManager.default.changeCurrentDirectoryPath(root.path)
+let work = FileManager.default.temporaryDirectory.appendingPathComponent("enrich-runtime-benchmark")
+try? FileManager.default.removeItem(at: work)
+try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+let eventsPath = work.appendingPathComponent("events.jsonl").path
+
+// Events.
+let generator = Process()
+generator.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+generator.arguments = ["python3", "samples/generate_events.py", "--count", String(options.events), "--out", eventsPath]
+try generator.run()
+generator.waitUntilExit()
+guard generator.terminationStatus == 0 else { fail("generating events failed") }
+let eventBytes = (try? FileManager.default.attributesOfItem(atPath: eventsPath)[.size] as? Int) ?? 0
+
+// Plan.
+let lint = try Linter.lint(path: "samples/martech-local.yaml")
+guard !lint.hasErrors, let checked = lint.pipeline else { fail("samples/martech-local.yaml does not lint") }
+let plan = try PlanCompiler.compile(checked, compiler: "benchmark")
+
+struct Measurement {
+    var eventsPerSecond: [Double] = []
+    var cpuPerEvent: [Double] = []
+    var median: Double { eventsPerSecond.sorted()[eventsPerSecond.count / 2] }
+    var cpuMedian: Double { cpuPerEvent.sorted()[cpuPerEvent.count / 2] }
+}
+
+struct NoCalls: AgentCallProvider {
+    let inProcess: InProcessAgentCalls
+    func makeCall(for agent: PlanAgent) throws -> AgentCall? { try inProcess.makeCall(for: agent) }
+}
+
+func runEnrich(withState: Bool) async throws -> Measurement {
+    var measurement = Measurement()
+    for run in 0..<options.runs {
+        let output = work.appendingPathComponent("out-\(run).jsonl").path
+        let state = withState ? try SQLiteRunState(path: work.appendingPathComponent("state-\(run).sqlite").path) : nil
+        let runner = try EventStreamRunner(
+            plan: plan, calls: NoCalls(inProcess: InProcessAgentCalls(baseDirectory: root)), codec: JSONLinesCodec(plan: plan),
+            state: state, cachePersistence: state)
+        var configuration = RunConfiguration(input: .file(eventsPath), output: .file(output), deadLetterPath: output + ".dead")
+        configuration.workers = options.workers
+        configuration.batchSize = 512
+        let cpuBefore = cpuSeconds(RUSAGE_SELF)
+        let summary = try await runner.run(configuration)
+        let cpu = cpuSeconds(RUSAGE_SELF) - cpuBefore
+        guard summary.events == options.events else { fail("enrich processed \(summary.events) of \(options.events) events") }
+        measurement.eventsPerSecond.append(Double(summary.events) / summary.elapsedSeconds)
+        measurement.cpuPerEvent.append(cpu / Double(summary.events) * 1e6)
+    }
+    return measurement
+}
+
+func runPython() throws -> Measurement {
+    var measurement = Measurement()
+    for _ in 0..<options.runs {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "samples/baseline/martech_asyncio.py", "--input", eventsPath]
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        let cpuBefore = cpuSeconds(RUSAGE_CHILDREN)
+        let started = Date()
+        try process.run()
+        process.waitUntilExit()
+        let elapsed = Date().timeIntervalSince(started)
+        guard process.terminationStatus == 0 else { fail("the Python baseline failed (pip install vaderSentiment?)") }
+        let cpu = cpuSeconds(RUSAGE_CHILDREN) - cpuBefore
+        measurement.eventsPerSecond.append(Double(options.events) / elapsed)
+        measurement.cpuPerEvent.append(cpu / Double(options.events) * 1e6)
+    }
+    return measurement
+}
+
+print("martech DAG, in-process agents (samples/martech-local.yaml): \(options.events) events, \(eventBytes / max(1, options.events)) bytes each on average, \(options.workers) workers, median of \(options.runs) runs")
+let stateless = try await runEnrich(withState: false)
+let stateful = try await runEnrich(withState: true)
+let python = options.skipPython ? nil : try runPython()
+
+func row(_ name: String, _ m: Measurement, baseline: Measurement?) -> String {
+    let ratio = baseline.map { String(format: "%.1f×", m.median / $0.median) } ?? "-"
+    return name.padding(toLength: 44, withPad: " ", startingAt: 0)
+        + String(format: "%12.0f", m.median) + String(format: "%14.2f", m.cpuMedian) + ratio.leftPad(12)
+}
+
+extension String {
+    func leftPad(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
+}
+
+print("configuration".padding(toLength: 44, withPad: " ", startingAt: 0) + "events/s".leftPad(12) + "CPU µs/event".leftPad(14) + "vs Python".leftPad(12))
+print(row("enrich, no state", stateless, baseline: python))
+print(row("enrich, SQLite state (audit + checkpoints)", stateful, baseline: python))
+if let python { print(row("Python asyncio baseline (1 process)", python, baseline: python)) }
