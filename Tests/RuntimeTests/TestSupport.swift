@@ -199,9 +199,9 @@ struct RunResult {
 func runPlan(
     _ plan: Plan, calls: [String: AgentCall], in workspace: Workspace, state: SQLiteRunState? = nil,
     wallClock: (@Sendable () -> Int64)? = nil, limit: Double = 20,
-    configure: (inout RunConfiguration) -> Void = { _ in },
     stop: StopFlag = StopFlag(),
     progress: (@Sendable (Int, Int, RunMetrics) -> Void)? = nil,
+    configure: (inout RunConfiguration) -> Void = { _ in },
     sourceLocation: Testing.SourceLocation = #_sourceLocation
 ) async throws -> RunResult {
     let runner: EventStreamRunner
