@@ -36,7 +36,7 @@ enum ExpressionEvaluator {
             return binary(op, lhs, rhs, in: scope)
         case .membership(let negated, let lhs, let rhs):
             guard let needle = evaluate(lhs, in: scope), case .array(let items)? = evaluate(rhs, in: scope) else {
-                return .bool(negated ? false : false)
+                return .bool(negated)
             }
             let found = items.contains { equal(needle, $0) }
             return .bool(negated ? !found : found)
