@@ -11,12 +11,13 @@ public enum JSONValue: Hashable, Sendable {
     case object(JSONObject)
 
     /// The value at a dot path below this one (`["data", "segment"]`); array steps are indices.
+    @inlinable
     public subscript(path path: some Collection<String>) -> JSONValue? {
         var current = self
         for step in path {
             switch current {
             case .object(let object):
-                guard let next = object[step] else { return nil }
+                guard let next = object.member(step) else { return nil }
                 current = next
             case .array(let items):
                 guard let index = Int(step), items.indices.contains(index) else { return nil }
@@ -87,6 +88,13 @@ public struct JSONObject: Hashable, Sendable {
 
     public var count: Int { keys.count }
     public var isEmpty: Bool { keys.isEmpty }
+
+    /// The value of member `key` (the same as the subscript's getter, inlinable for hot paths).
+    @inlinable
+    public func member(_ key: String) -> JSONValue? {
+        guard let index = keys.firstIndex(of: key) else { return nil }
+        return values[index]
+    }
 
     public subscript(key: String) -> JSONValue? {
         get {

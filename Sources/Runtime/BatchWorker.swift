@@ -14,7 +14,6 @@ struct BatchResult: Sendable {
     var output: [UInt8] = []
     var deadLetter: [UInt8] = []
     var audit: [AuditEntry] = []
-    var metrics = RunMetrics()
     let endOffset: Int64
     let endLine: Int64
     let eventCount: Int
@@ -31,6 +30,8 @@ struct BatchWorker {
     let state: (any RunStateStore)?
     let dedup: PlanDedup?
     var lineCodec: any EventLineCodec
+    /// This worker's metrics; kept for the whole run (histograms are large to create).
+    var metrics = RunMetrics()
 
     init(executor: PlanExecutor, codec: any EventCodec, state: (any RunStateStore)?) {
         self.executor = executor
@@ -97,20 +98,21 @@ struct BatchWorker {
             switch slot {
             case .malformed(let reason):
                 DeadLetter.appendMalformed(line: line, reason: reason, to: &result.deadLetter)
-                result.metrics.record(status: "malformed")
+                metrics.record(status: "malformed")
                 result.audit.append(AuditEntry(eventID: "", line: line.number, status: "malformed", agentsJSON: "{}", latencyMicroseconds: 0, timestampMicroseconds: now))
             case .duplicate(let event):
-                result.metrics.record(status: "duplicate")
+                metrics.record(status: "duplicate")
                 result.audit.append(AuditEntry(eventID: Self.eventID(event), line: line.number, status: "duplicate", agentsJSON: "{}", latencyMicroseconds: 0, timestampMicroseconds: now))
             case .done(let event, let outcome):
-                result.metrics.record(outcome)
+                metrics.record(outcome)
                 let metadata = outcome.metadata
                 if outcome.status == .failed {
                     DeadLetter.appendFailed(line: line, reason: outcome.failure ?? "failed", metadata: metadata, to: &result.deadLetter)
                 } else {
                     lineCodec.appendEnriched(line: line.bytes, fields: outcome.fields + [("_enrichment", metadata)], to: &result.output)
                 }
-                let agentsJSON = metadata[path: ["agents"]]?.jsonText ?? "{}"
+                // The audit row needs the outcomes as text; without state there is no audit.
+                let agentsJSON = state == nil ? "" : (metadata[path: ["agents"]]?.jsonText ?? "{}")
                 result.audit.append(AuditEntry(eventID: Self.eventID(event), line: line.number, status: outcome.status.rawValue, agentsJSON: agentsJSON, latencyMicroseconds: outcome.latencyMicroseconds, timestampMicroseconds: now))
             case .pending:
                 break

@@ -20,7 +20,6 @@ actor BatchWriter {
     private var heldPrefix: [BatchResult] = []
     private var committedLine: Int64
     private var committedOffset: Int64
-    private(set) var metrics = RunMetrics()
     private(set) var eventsWritten = 0
 
     init(output: OutputFile, deadLetter: OutputFile, state: (any RunStateStore)?, source: String?, ordered: Bool,
@@ -62,7 +61,6 @@ actor BatchWriter {
     private func write(_ result: BatchResult) throws {
         if !result.output.isEmpty { try output.write(result.output) }
         if !result.deadLetter.isEmpty { try deadLetter.write(result.deadLetter) }
-        metrics.merge(result.metrics)
         eventsWritten += result.eventCount
         releasePermit()
     }
@@ -82,5 +80,5 @@ actor BatchWriter {
         }
     }
 
-    func snapshot() -> (events: Int, metrics: RunMetrics) { (eventsWritten, metrics) }
+    var written: Int { eventsWritten }
 }

@@ -158,12 +158,12 @@ public final class EventStreamRunner: Sendable {
         readerThread.stackSize = 1 << 20
         readerThread.start()
 
+        let board = MetricsBoard(workers: configuration.workers)
         let progressTask = progress.map { report in
             Task {
                 while !Task.isCancelled {
                     try? await Task.sleep(nanoseconds: 250_000_000)
-                    let (events, metrics) = await writer.snapshot()
-                    report(events, inFlight.value, metrics)
+                    report(await writer.written, inFlight.value, board.merged)
                 }
             }
         }
@@ -172,14 +172,21 @@ public final class EventStreamRunner: Sendable {
         let state = self.state
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
-                for stream in streams {
+                for (slot, stream) in streams.enumerated() {
                     group.addTask {
                         var worker = BatchWorker(executor: executor, codec: codec, state: state)
+                        var published = DispatchTime.now().uptimeNanoseconds
                         for await batch in stream {
                             let result = try await worker.process(batch)
                             inFlight.add(-batch.lines.count)
                             try await writer.accept(result)
+                            // Publishing copies the histograms: a few times a second is plenty.
+                            if DispatchTime.now().uptimeNanoseconds &- published > 250_000_000 {
+                                board.publish(worker.metrics, slot: slot)
+                                published = DispatchTime.now().uptimeNanoseconds
+                            }
                         }
+                        board.publish(worker.metrics, slot: slot)
                     }
                 }
                 try await group.waitForAll()
@@ -191,7 +198,8 @@ public final class EventStreamRunner: Sendable {
         }
         progressTask?.cancel()
         if let failure = readFailure.value { throw failure }
-        let (events, metrics) = await writer.snapshot()
+        let events = await writer.written
+        let metrics = board.merged
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds &- started) / 1e9
         return RunSummary(
             events: events, metrics: metrics, elapsedSeconds: elapsed, interruptedBy: stop.isSet ? stop.receivedSignal : nil,
@@ -221,4 +229,24 @@ final class FailureBox: Sendable {
     private let failure = Mutex<RunError?>(nil)
     func set(_ error: RunError) { failure.withLock { $0 = error } }
     var value: RunError? { failure.withLock { $0 } }
+}
+
+/// Each worker's latest metrics, merged on demand (progress line, final summary).
+final class MetricsBoard: Sendable {
+    private let slots: Mutex<[RunMetrics]>
+
+    init(workers: Int) {
+        slots = Mutex(Array(repeating: RunMetrics(), count: workers))
+    }
+
+    func publish(_ metrics: RunMetrics, slot: Int) {
+        slots.withLock { $0[slot] = metrics }
+    }
+
+    var merged: RunMetrics {
+        let all = slots.withLock { $0 }
+        var total = RunMetrics()
+        for metrics in all { total.merge(metrics) }
+        return total
+    }
 }

@@ -22,12 +22,11 @@ public struct RunMetrics: Sendable {
         statuses[result.status.rawValue, default: 0] += 1
         _ = eventLatency.record(UInt64(max(0, result.latencyMicroseconds)))
         for report in result.reports {
-            var agent = agents[report.agent] ?? AgentMetrics()
-            agent.outcomes[report.outcome, default: 0] += 1
+            // Mutate in place: copying an agent's metrics out would copy its histogram.
+            agents[report.agent, default: AgentMetrics()].outcomes[report.outcome, default: 0] += 1
             if report.outcome != .cached, report.attempts > 0 {
-                _ = agent.latency.record(UInt64(max(0, report.latencyMicroseconds)))
+                _ = agents[report.agent, default: AgentMetrics()].latency.record(UInt64(max(0, report.latencyMicroseconds)))
             }
-            agents[report.agent] = agent
         }
     }
 
@@ -41,10 +40,8 @@ public struct RunMetrics: Sendable {
         eventLatency.add(other.eventLatency)
         for (status, count) in other.statuses { statuses[status, default: 0] += count }
         for (name, metrics) in other.agents {
-            var mine = agents[name] ?? AgentMetrics()
-            mine.latency.add(metrics.latency)
-            for (outcome, count) in metrics.outcomes { mine.outcomes[outcome, default: 0] += count }
-            agents[name] = mine
+            agents[name, default: AgentMetrics()].latency.add(metrics.latency)
+            for (outcome, count) in metrics.outcomes { agents[name, default: AgentMetrics()].outcomes[outcome, default: 0] += count }
         }
     }
 

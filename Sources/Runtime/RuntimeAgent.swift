@@ -10,7 +10,7 @@ struct RuntimeAgent: Sendable {
     let retry: RetryPolicy
     let cache: ResultCache?
     /// Output fields that come from the result: name, path and declared type.
-    let resultOutputs: [(name: String, path: [String], type: String)]
+    let resultOutputs: [(name: String, path: [String], type: DeclaredType)]
     /// Output fields that are expressions (`expr` agents).
     let expressionOutputs: [(name: String, expression: PlanExpression)]
 
@@ -23,7 +23,7 @@ struct RuntimeAgent: Sendable {
         self.call = call
         self.retry = RetryPolicy(plan.retry)
         self.cache = cache
-        resultOutputs = plan.outputs.compactMap { output in output.path.map { (output.name, $0, output.type) } }
+        resultOutputs = plan.outputs.compactMap { output in output.path.map { (output.name, $0, DeclaredType(output.type)) } }
         expressionOutputs = plan.outputs.compactMap { output in output.expression.map { (output.name, $0) } }
     }
 
@@ -35,21 +35,31 @@ struct RuntimeAgent: Sendable {
         return JSONValue.object(inputs).jsonText
     }
 
+    /// The declared type of an output, as far as conversions of result values go.
+    enum DeclaredType {
+        case bool, int, float, string, other
+
+        init(_ text: String) {
+            switch text.hasSuffix("?") ? String(text.dropLast()) : text {
+            case "bool": self = .bool
+            case "int": self = .int
+            case "float": self = .float
+            case "string": self = .string
+            default: self = .other
+            }
+        }
+    }
+
     /// A result value converted to the output's declared type where that is lossless
     /// (`"true"` from a CSV cell for a `bool`, `"42"` for an `int`); otherwise unchanged.
-    static func coerce(_ value: JSONValue, to type: String) -> JSONValue {
-        let base = type.hasSuffix("?") ? String(type.dropLast()) : type
-        switch (base, value) {
-        case ("bool", .string(let text)):
-            switch text.lowercased() {
-            case "true": return .bool(true)
-            case "false": return .bool(false)
-            default: return value
-            }
-        case ("int", .string(let text)): return Int64(text).map { .int($0) } ?? value
-        case ("float", .string(let text)): return Double(text).map { .double($0) } ?? value
-        case ("float", .int(let number)): return .double(Double(number))
-        case ("string", .int(let number)): return .string(String(number))
+    static func coerce(_ value: JSONValue, to type: DeclaredType) -> JSONValue {
+        switch (type, value) {
+        case (.bool, .string("true")), (.bool, .string("TRUE")), (.bool, .string("True")): return .bool(true)
+        case (.bool, .string("false")), (.bool, .string("FALSE")), (.bool, .string("False")): return .bool(false)
+        case (.int, .string(let text)): return Int64(text).map { .int($0) } ?? value
+        case (.float, .string(let text)): return Double(text).map { .double($0) } ?? value
+        case (.float, .int(let number)): return .double(Double(number))
+        case (.string, .int(let number)): return .string(String(number))
         default: return value
         }
     }
