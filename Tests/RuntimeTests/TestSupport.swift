@@ -305,3 +305,8 @@ struct SeededRandom: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// Every runtime suite, one test at a time: many assertions measure time, and on a
+/// two-core machine a CPU-heavy test beside them (the property test, the 20,000-event
+/// process runs) would starve the cooperative thread pool they are measured on.
+@Suite(.serialized) enum RuntimeBehaviour {}
