@@ -38,6 +38,7 @@ let package = Package(
             ],
             resources: [.copy("Resources")]
         ),
+        .executableTarget(name: "AgentsBenchmark", dependencies: ["Agents", "EventJSON"]),
         .target(
             name: "EnrichCLI",
             dependencies: [
