@@ -65,6 +65,7 @@ let package = Package(
             ],
             resources: [.copy("Resources")]
         ),
+        .executableTarget(name: "AgentsBenchmark", dependencies: ["Agents", "EventJSON"]),
         .target(
             name: "Runtime",
             dependencies: [

@@ -32,8 +32,12 @@ public enum BuiltInFunctions {
         case nil, .null?: throw .invalidInput("crm_segment_from_id needs input `user_id`")
         case let other?: throw .invalidInput("crm_segment_from_id input `user_id` must be a string or an integer, got \(other.typeName)")
         }
-        let bucket = fnv1a64(id) % 100
-        let segment = segments.first { bucket < $0.upperBucket }!.name
+        return crmResults[Int(fnv1a64(id) % 100)]
+    }
+
+    /// The 100 possible results of crm_segment_from_id, built once (calls allocate nothing).
+    static let crmResults: [JSONValue] = (0..<100).map { bucket in
+        let segment = segments.first { UInt64(bucket) < $0.upperBucket }!.name
         return .object(JSONObject([("segment", .string(segment)), ("bucket", .int(Int64(bucket)))]))
     }
 

@@ -20,8 +20,8 @@ import Foundation
 /// - Duplicate keys: the first row wins; later ones are counted in ``duplicateKeyCount`` and
 ///   described in ``warnings``. Rows whose key cell is empty or NULL are skipped and counted.
 ///
-/// The index is a `[String: Int]` into prebuilt result values, so a call hashes one string
-/// and returns a shared object (no allocation).
+/// The index is a pre-hashed ``StringIndex`` into prebuilt result values, so a call hashes
+/// the key's bytes once and returns a shared object (no allocation).
 public final class LookupAgent: InProcessAgent {
     /// The table as named in messages (the path as resolved).
     public let source: String
@@ -37,7 +37,7 @@ public final class LookupAgent: InProcessAgent {
     /// Load-time notes worth showing once (duplicates, keyless rows).
     public let warnings: [String]
 
-    private let index: [String: Int]
+    private let index: StringIndex
     private let results: [JSONValue]
 
     /// Loads `table` (a CSV file, or a SQLite database when the extension is `.sqlite`,
@@ -85,6 +85,8 @@ public final class LookupAgent: InProcessAgent {
         }
         var index: [String: Int] = [:]
         index.reserveCapacity(rows.count)
+        var keys: [String] = []
+        keys.reserveCapacity(rows.count)
         var results: [JSONValue] = []
         results.reserveCapacity(rows.count)
         var duplicates = 0
@@ -111,6 +113,7 @@ public final class LookupAgent: InProcessAgent {
             }
             if firstDuplicate == nil { firstRow[key] = rowNumber }
             index[key] = results.count
+            keys.append(key)
             results.append(.object(JSONObject(Array(zip(columns, row)))))
         }
         var warnings: [String] = []
@@ -126,7 +129,7 @@ public final class LookupAgent: InProcessAgent {
         self.duplicateKeyCount = duplicates
         self.keylessRowCount = keyless
         self.warnings = warnings
-        self.index = index
+        self.index = StringIndex(keys)
         self.results = results
     }
 
@@ -134,20 +137,23 @@ public final class LookupAgent: InProcessAgent {
         guard let value = inputs["key"] else { return .emptyObject }
         switch value {
         case .string(let key):
-            return index[key].map { results[$0] } ?? .emptyObject
+            let row = index.find(key)
+            return row < 0 ? .emptyObject : results[row]
         case .null:
             return .emptyObject
         case .array, .object:
             throw .invalidInput("lookup key must be a string or a number, got \(value.typeName)")
         case .int, .double, .bool:
-            guard let key = Self.keyText(value), let row = index[key] else { return .emptyObject }
-            return results[row]
+            guard let key = Self.keyText(value) else { return .emptyObject }
+            let row = index.find(key)
+            return row < 0 ? .emptyObject : results[row]
         }
     }
 
     /// The row whose key is `key`, if any.
     public func row(forKey key: String) -> JSONObject? {
-        guard let row = index[key], case .object(let object) = results[row] else { return nil }
+        let row = index.find(key)
+        guard row >= 0, case .object(let object) = results[row] else { return nil }
         return object
     }
 

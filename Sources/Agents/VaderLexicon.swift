@@ -26,11 +26,8 @@ struct VaderLexicon: Sendable {
     }
 
     let entries: [Entry]
-    /// Per slot: 0 when empty, else (hash tag << 32) | (entry index + 1).
-    private let slots: [UInt64]
-    private let mask: Int
-    private let keyBytes: [UInt8]
-    private let keyStarts: [Int32]  // entries.count + 1 offsets into keyBytes
+    /// Lower-case word → position in ``entries``.
+    private let index: StringIndex
 
     var count: Int { entries.count }
 
@@ -56,98 +53,20 @@ struct VaderLexicon: Sendable {
         }
         for word in VaderRules.negations { update(word) { $0.flags.insert(.negation) } }
         for word in VaderWord.allCases where word != .other { update(word.text) { $0.word = word } }
-
-        var entries: [Entry] = []
-        var keyBytes: [UInt8] = []
-        var keyStarts: [Int32] = [0]
-        entries.reserveCapacity(order.count)
-        for word in order {
-            entries.append(table[word]!)
-            keyBytes.append(contentsOf: word.utf8)
-            keyStarts.append(Int32(keyBytes.count))
-        }
-        var capacity = 16
-        while capacity < entries.count * 4 { capacity <<= 1 }
-        var slots = [UInt64](repeating: 0, count: capacity)
-        let mask = capacity - 1
-        keyBytes.withUnsafeBufferPointer { bytes in
-            for index in entries.indices {
-                let key = UnsafeBufferPointer(rebasing: bytes[Int(keyStarts[index])..<Int(keyStarts[index + 1])])
-                let hash = Self.hash(key)
-                var slot = Int(truncatingIfNeeded: hash) & mask
-                while slots[slot] != 0 { slot = (slot + 1) & mask }
-                slots[slot] = (hash >> 32) << 32 | UInt64(index + 1)
-            }
-        }
-        self.entries = entries
-        self.slots = slots
-        self.mask = mask
-        self.keyBytes = keyBytes
-        self.keyStarts = keyStarts
+        self.entries = order.map { table[$0]! }
+        self.index = StringIndex(order)
     }
 
-    /// The entry index of the lower-case word `key`, or -1.
+    /// The entry index of the lower-case word `key`, or -1 (see ``StringIndex/find(_:padded:)``).
     @inline(__always)
-    func find(_ key: UnsafeBufferPointer<UInt8>) -> Int {
-        let hash = Self.hash(key)
-        let tag = hash >> 32
-        return slots.withUnsafeBufferPointer { slots in
-            keyBytes.withUnsafeBufferPointer { keyBytes in
-                keyStarts.withUnsafeBufferPointer { keyStarts in
-                    var slot = Int(truncatingIfNeeded: hash) & mask
-                    while true {
-                        let value = slots[slot]
-                        if value == 0 { return -1 }
-                        if value >> 32 == tag {
-                            let index = Int(truncatingIfNeeded: value & 0xFFFF_FFFF) - 1
-                            let start = Int(keyStarts[index])
-                            let length = Int(keyStarts[index + 1]) - start
-                            if length == key.count,
-                               length == 0 || memcmp(keyBytes.baseAddress! + start, key.baseAddress!, length) == 0 {
-                                return index
-                            }
-                        }
-                        slot = (slot + 1) & mask
-                    }
-                }
-            }
-        }
+    func find(_ key: UnsafeBufferPointer<UInt8>, padded: Bool = false) -> Int {
+        index.find(key, padded: padded)
     }
 
     /// The entry for `word` (already lower case), if any (for tests and the slow path).
     func entry(for word: String) -> Entry? {
-        var word = word
-        let index = word.withUTF8 { find($0) }
-        return index < 0 ? nil : entries[index]
-    }
-
-    /// A fast 64-bit hash of short byte strings: 8-byte chunks, multiply-xorshift mixing.
-    @inline(__always)
-    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
-        var index = 0
-        let count = bytes.count
-        let base = UnsafeRawPointer(bytes.baseAddress)
-        while index + 8 <= count {
-            let chunk = base!.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            hash = (hash ^ chunk) &* 0xFF51_AFD7_ED55_8CCD
-            hash ^= hash >> 29
-            index += 8
-        }
-        if index < count {
-            var chunk: UInt64 = 0
-            var shift: UInt64 = 0
-            while index < count {
-                chunk |= UInt64(bytes[index]) << shift
-                shift += 8
-                index += 1
-            }
-            hash = (hash ^ chunk) &* 0xFF51_AFD7_ED55_8CCD
-            hash ^= hash >> 29
-        }
-        hash = hash &* 0xC4CE_B9FE_1A85_EC53
-        hash ^= hash >> 32
-        return hash
+        let position = index.find(word)
+        return position < 0 ? nil : entries[position]
     }
 
     // MARK: Loading

@@ -45,23 +45,47 @@ struct VaderScorer: Sendable {
     let lexicon: VaderLexicon
     /// Single-code-point emoji → description.
     let emoji: [UInt32: String]
+    private let classTable = ByteClass.table
+
+    init(lexicon: VaderLexicon, emoji: [UInt32: String]) {
+        self.lexicon = lexicon
+        self.emoji = emoji
+    }
 
     func score(_ text: String) -> SentimentScores {
-        if let replaced = replacingEmoji(text) { return scoreWithoutEmoji(replaced) }
-        return scoreWithoutEmoji(text)
+        // Fast path: contiguous ASCII text, which cannot hold emoji.
+        let direct = text.utf8.withContiguousStorageIfAvailable { bytes -> SentimentScores? in
+            if !emoji.isEmpty && Self.containsNonASCII(bytes) { return nil }
+            return score(utf8: bytes)
+        }
+        if let direct, let scores = direct { return scores }
+        var prepared = replacingEmoji(text) ?? text
+        return prepared.withUTF8 { score(utf8: $0) }
+    }
+
+    /// True when some byte is ≥ 0x80 (8 bytes at a time).
+    @inline(__always)
+    static func containsNonASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        let raw = UnsafeRawPointer(base)
+        var index = 0
+        var accumulated: UInt64 = 0
+        while index + 8 <= bytes.count {
+            accumulated |= raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            index += 8
+        }
+        while index < bytes.count {
+            accumulated |= UInt64(bytes[index])
+            index += 1
+        }
+        return accumulated & 0x8080_8080_8080_8080 != 0
     }
 
     /// The text with emoji replaced by their descriptions, exactly as vaderSentiment does
     /// it (a space before a description unless one precedes it, none after); nil when the
     /// text holds no emoji (the common case, found without allocating).
     func replacingEmoji(_ text: String) -> String? {
-        var hasNonASCII = false
-        for byte in text.utf8 where byte >= 0x80 {
-            hasNonASCII = true
-            break
-        }
-        guard hasNonASCII, !emoji.isEmpty else { return nil }
-        guard text.unicodeScalars.contains(where: { $0.value >= 0x80 && emoji[$0.value] != nil }) else { return nil }
+        guard !emoji.isEmpty, text.unicodeScalars.contains(where: { $0.value >= 0x80 && emoji[$0.value] != nil }) else { return nil }
         var result = String.UnicodeScalarView()
         var previousSpace = true
         for scalar in text.unicodeScalars {
@@ -75,12 +99,6 @@ struct VaderScorer: Sendable {
             }
         }
         return String(result)
-    }
-
-    private func scoreWithoutEmoji(_ text: String) -> SentimentScores {
-        if let result = text.utf8.withContiguousStorageIfAvailable({ score(utf8: $0) }) { return result }
-        let bytes = Array(text.utf8)
-        return bytes.withUnsafeBufferPointer { score(utf8: $0) }
     }
 
     struct Token {
@@ -100,8 +118,10 @@ struct VaderScorer: Sendable {
     func score(utf8 bytes: UnsafeBufferPointer<UInt8>) -> SentimentScores {
         let maximumTokens = bytes.count / 2 + 1
         return withUnsafeTemporaryAllocation(of: Token.self, capacity: maximumTokens) { tokens in
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(bytes.count, 1)) { lowered in
-                withUnsafeTemporaryAllocation(of: Double.self, capacity: maximumTokens) { sentiments in
+            // Eight spare zero bytes at the end let the lexicon hash read whole words.
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count + StringIndex.padding) { lowered in
+                lowered.initialize(repeating: 0)
+                return withUnsafeTemporaryAllocation(of: Double.self, capacity: maximumTokens) { sentiments in
                     let count = tokenize(bytes, into: tokens, scratch: lowered)
                     return evaluate(UnsafeMutableBufferPointer(rebasing: tokens[0..<count]), bytes, sentiments)
                 }
@@ -111,68 +131,98 @@ struct VaderScorer: Sendable {
 
     // MARK: Tokens
 
+    /// Byte classes for the tokenizer (one table lookup per byte).
+    enum ByteClass {
+        static let space: UInt8 = 1  // ASCII whitespace (Python's str.isspace)
+        static let punctuation: UInt8 = 2  // string.punctuation
+        static let upper: UInt8 = 4
+        static let lower: UInt8 = 8
+        static let apostrophe: UInt8 = 16
+        static let nonASCII: UInt8 = 32
+
+        static let table: [UInt8] = (0..<256).map { value in
+            let byte = UInt8(value)
+            var classes: UInt8 = 0
+            if byte >= 0x80 { classes |= nonASCII }
+            if (9...13).contains(byte) || (28...32).contains(byte) { classes |= space }
+            if VaderScorer.isPunctuation(byte) { classes |= punctuation }
+            if (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) { classes |= upper }
+            if (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) { classes |= lower }
+            if byte == UInt8(ascii: "'") { classes |= apostrophe }
+            return classes
+        }
+    }
+
     /// Splits like Python's `str.split()` and strips punctuation like `_strip_punc_if_word`,
-    /// filling `tokens`; returns how many.
+    /// filling `tokens`; returns how many. Each token's bytes are read once: classified,
+    /// lower-cased into `scratch` (at the same offsets) and then looked up.
     private func tokenize(
         _ bytes: UnsafeBufferPointer<UInt8>, into tokens: UnsafeMutableBufferPointer<Token>,
         scratch: UnsafeMutableBufferPointer<UInt8>
     ) -> Int {
-        var count = 0
-        var index = 0
-        let end = bytes.count
-        while index < end {
-            let space = Self.whitespaceLength(bytes, at: index)
-            if space > 0 {
-                index += space
-                continue
+        classTable.withUnsafeBufferPointer { table in
+            var count = 0
+            var index = 0
+            let end = bytes.count
+            while index < end {
+                let first = table[Int(bytes[index])]
+                if first & ByteClass.space != 0 {
+                    index += 1
+                    continue
+                }
+                if first & ByteClass.nonASCII != 0 {
+                    let space = Self.whitespaceLength(bytes, at: index)
+                    if space > 0 {
+                        index += space
+                        continue
+                    }
+                }
+                let start = index
+                var seen: UInt8 = 0
+                while index < end {
+                    let byte = bytes[index]
+                    let classes = table[Int(byte)]
+                    if classes & ByteClass.space != 0 { break }
+                    if classes & ByteClass.nonASCII != 0, Self.whitespaceLength(bytes, at: index) > 0 { break }
+                    seen |= classes
+                    scratch[index] = classes & ByteClass.upper != 0 ? byte | 0x20 : byte
+                    index += 1
+                }
+                tokens.initializeElement(at: count, to: makeToken(bytes, start, index, seen, scratch, table))
+                count += 1
             }
-            let start = index
-            while index < end, Self.whitespaceLength(bytes, at: index) == 0 { index += 1 }
-            tokens.initializeElement(at: count, to: makeToken(bytes, start, index, scratch))
-            count += 1
+            return count
         }
-        return count
     }
 
+    /// The token for `bytes[tokenStart..<tokenEnd]`, already lower-cased into `scratch`;
+    /// `seen` is the union of its byte classes.
+    @inline(__always)
     private func makeToken(
-        _ bytes: UnsafeBufferPointer<UInt8>, _ tokenStart: Int, _ tokenEnd: Int, _ scratch: UnsafeMutableBufferPointer<UInt8>
+        _ bytes: UnsafeBufferPointer<UInt8>, _ tokenStart: Int, _ tokenEnd: Int, _ seen: UInt8,
+        _ scratch: UnsafeMutableBufferPointer<UInt8>, _ table: UnsafeBufferPointer<UInt8>
     ) -> Token {
         var start = tokenStart
         var end = tokenEnd
-        while start < end, Self.isPunctuation(bytes[start]) { start += 1 }
-        while end > start, Self.isPunctuation(bytes[end - 1]) { end -= 1 }
-        // Two characters or fewer left: probably an emoticon; keep the token whole.
-        var characters = 0
-        var ascii = true
-        for position in start..<end {
-            let byte = bytes[position]
-            if byte & 0xC0 != 0x80 { characters += 1 }
-            if byte >= 0x80 { ascii = false }
+        if seen & ByteClass.punctuation != 0 {
+            while start < end, table[Int(bytes[start])] & ByteClass.punctuation != 0 { start += 1 }
+            while end > start, table[Int(bytes[end - 1])] & ByteClass.punctuation != 0 { end -= 1 }
         }
-        if characters <= 2 {
-            start = tokenStart
-            end = tokenEnd
-            ascii = true
-            for position in start..<end where bytes[position] >= 0x80 { ascii = false }
-        }
-        guard ascii else {
+        if seen & ByteClass.nonASCII != 0 {
+            // Characters, not bytes, decide whether the stripped word is too short to be one.
+            var characters = 0
+            for position in start..<end where bytes[position] & 0xC0 != 0x80 { characters += 1 }
+            if characters <= 2 { (start, end) = (tokenStart, tokenEnd) }
             return makeToken(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
         }
-        var sawUpper = false
-        var sawLower = false
-        let length = end - start
-        for offset in 0..<length {
-            var byte = bytes[start + offset]
-            if byte >= UInt8(ascii: "A"), byte <= UInt8(ascii: "Z") {
-                sawUpper = true
-                byte |= 0x20
-            } else if byte >= UInt8(ascii: "a"), byte <= UInt8(ascii: "z") {
-                sawLower = true
-            }
-            scratch[start + offset] = byte
-        }
-        let key = UnsafeBufferPointer(rebasing: scratch[start..<end])
-        return token(key: key, isUpper: sawUpper && !sawLower)
+        // Two characters or fewer left: probably an emoticon; keep the token whole.
+        // (Punctuation has no case, so the stripped word's case is the whole token's.)
+        if end - start <= 2 { (start, end) = (tokenStart, tokenEnd) }
+        let isUpper = seen & ByteClass.upper != 0 && seen & ByteClass.lower == 0
+        return token(
+            key: UnsafeBufferPointer(rebasing: scratch[start..<end]), isUpper: isUpper, mayHaveNT: seen & ByteClass.apostrophe != 0,
+            padded: true
+        )
     }
 
     /// The slow path for tokens with non-ASCII characters.
@@ -188,20 +238,20 @@ struct VaderScorer: Sendable {
             if properties.isUppercase { sawCased = true }
         }
         var lowered = word.lowercased()
-        return lowered.withUTF8 { token(key: $0, isUpper: isUpper && sawCased) }
+        return lowered.withUTF8 { token(key: $0, isUpper: isUpper && sawCased, mayHaveNT: true, padded: false) }
     }
 
     @inline(__always)
-    private func token(key: UnsafeBufferPointer<UInt8>, isUpper: Bool) -> Token {
+    private func token(key: UnsafeBufferPointer<UInt8>, isUpper: Bool, mayHaveNT: Bool, padded: Bool) -> Token {
         var hasNT = false
-        if key.count >= 3 {
+        if mayHaveNT, key.count >= 3 {
             for position in 0...(key.count - 3)
             where key[position] == UInt8(ascii: "n") && key[position + 1] == UInt8(ascii: "'") && key[position + 2] == UInt8(ascii: "t") {
                 hasNT = true
                 break
             }
         }
-        let index = lexicon.find(key)
+        let index = lexicon.find(key, padded: padded)
         if index < 0 {
             return Token(valence: 0, booster: 0, flags: [], word: .other, isUpper: isUpper, hasNT: hasNT)
         }
@@ -221,7 +271,8 @@ struct VaderScorer: Sendable {
     @inline(__always)
     static func whitespaceLength(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
         let byte = bytes[index]
-        if byte < 0x80 { return (byte >= 9 && byte <= 13) || (byte >= 28 && byte <= 32) ? 1 : 0 }
+        // ASCII: 9-13 (\t \n \v \f \r), 28-31 (file/group/record/unit separators), 32 (space).
+        if byte < 0x80 { return byte <= 32 && (UInt64(0x1_F000_3E00) >> UInt64(byte)) & 1 != 0 ? 1 : 0 }
         let remaining = bytes.count - index
         switch byte {
         case 0xC2:  // U+0085, U+00A0
@@ -441,15 +492,36 @@ struct VaderScorer: Sendable {
 
     /// Emphasis from `!` (up to 4, 0.292 each) and `?` (2–3: 0.18 each; more: 0.96).
     static func punctuationEmphasis(_ text: UnsafeBufferPointer<UInt8>) -> Double {
-        var exclamations = 0
-        var questions = 0
-        for byte in text {
-            if byte == UInt8(ascii: "!") { exclamations += 1 } else if byte == UInt8(ascii: "?") { questions += 1 }
-        }
+        let exclamations = count(UInt8(ascii: "!"), in: text)
+        let questions = count(UInt8(ascii: "?"), in: text)
         let exclamationEmphasis = Double(min(exclamations, 4)) * 0.292
         var questionEmphasis = 0.0
         if questions > 1 { questionEmphasis = questions <= 3 ? Double(questions) * 0.18 : 0.96 }
         return exclamationEmphasis + questionEmphasis
+    }
+
+    /// How many bytes of `text` equal `target`, eight at a time.
+    static func count(_ target: UInt8, in text: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let base = text.baseAddress else { return 0 }
+        let pattern = UInt64(target) &* 0x0101_0101_0101_0101
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        var count = 0
+        var index = 0
+        while index + 8 <= text.count {
+            let word = UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index, as: UInt64.self) ^ pattern
+            // High bit of each byte set when that byte is non-zero (exact, no carries across bytes);
+            // the zero bytes' bits, moved to the low bit of each byte, summed by one multiply
+            // (no popcnt in the x86-64 baseline).
+            let nonZero = ((word & low7) &+ low7) | word
+            let zeros = (~nonZero & ~low7) >> 7
+            count += Int((zeros &* 0x0101_0101_0101_0101) >> 56)
+            index += 8
+        }
+        while index < text.count {
+            if text[index] == target { count += 1 }
+            index += 1
+        }
+        return count
     }
 
     /// s / √(s² + 15), clamped to [-1, 1].

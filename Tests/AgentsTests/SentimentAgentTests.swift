@@ -16,8 +16,8 @@ struct SentimentAgentTests {
     }
 
     /// Reference scores written by Fixtures/generate_vader_expected.py with vaderSentiment 3.3.2.
-    static let cases: [Case] = {
-        guard let url = Bundle.module.url(forResource: "vader_expected", withExtension: "json", subdirectory: "Fixtures"),
+    static func load(_ name: String) -> [Case] {
+        guard let url = Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Fixtures"),
             let data = try? Data(contentsOf: url),
             let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
             let rows = root["cases"] as? [[String: Any]]
@@ -29,19 +29,34 @@ struct SentimentAgentTests {
                 neutral: ($0["neu"] as! NSNumber).doubleValue
             )
         }
-    }()
+    }
 
-    @Test func fixtureIsThere() {
+    /// Hand-picked sentences: VADER's demo, reviews, negations, boosters, caps, "but", punctuation.
+    static let cases = load("vader_expected")
+    /// Seeded random texts dense in rule words.
+    static let randomCases = load("vader_random")
+
+    @Test func fixturesAreThere() {
         #expect(Self.cases.count >= 60)
+        #expect(Self.randomCases.count == 400)
     }
 
     @Test(arguments: cases)
     func agreesWithVaderSentiment(_ reference: Case) throws {
+        try Self.check(reference)
+    }
+
+    @Test func agreesWithVaderSentimentOnRandomTexts() throws {
+        for reference in Self.randomCases { try Self.check(reference) }
+    }
+
+    static func check(_ reference: Case) throws {
         let scores = try SentimentAgent().score(reference.text)
-        #expect(abs(scores.compound - reference.compound) <= 1e-4, "compound \(scores.compound) vs \(reference.compound)")
-        #expect(abs(scores.positive - reference.positive) <= 1e-4, "pos \(scores.positive) vs \(reference.positive)")
-        #expect(abs(scores.negative - reference.negative) <= 1e-4, "neg \(scores.negative) vs \(reference.negative)")
-        #expect(abs(scores.neutral - reference.neutral) <= 1e-4, "neu \(scores.neutral) vs \(reference.neutral)")
+        let text = reference.text.debugDescription
+        #expect(abs(scores.compound - reference.compound) <= 1e-4, "\(text): compound \(scores.compound) vs \(reference.compound)")
+        #expect(abs(scores.positive - reference.positive) <= 1e-4, "\(text): pos \(scores.positive) vs \(reference.positive)")
+        #expect(abs(scores.negative - reference.negative) <= 1e-4, "\(text): neg \(scores.negative) vs \(reference.negative)")
+        #expect(abs(scores.neutral - reference.neutral) <= 1e-4, "\(text): neu \(scores.neutral) vs \(reference.neutral)")
     }
 
     @Test func resultFields() throws {
@@ -111,6 +126,18 @@ struct SentimentAgentTests {
         #expect(VaderScorer.pythonRound(-0.00004, digits: 4).sign == .minus)
         #expect(VaderScorer.pythonRound(-0.43215, digits: 4) == -0.4321)  // -0.43215 is just above the tie
         #expect(VaderScorer.pythonRound(0.99995, digits: 4) == 1)
+    }
+
+    @Test func countsBytesEightAtATime() {
+        for length in 0..<40 {
+            for seed in 0..<5 {
+                let bytes = (0..<length).map { UInt8(truncatingIfNeeded: ($0 &* 31 &+ seed &* 7) % 5 == 0 ? 33 : 32 + ($0 + seed) % 90) }
+                let expected = bytes.filter { $0 == 33 }.count
+                bytes.withUnsafeBufferPointer { #expect(VaderScorer.count(33, in: $0) == expected) }
+            }
+        }
+        let all = [UInt8](repeating: UInt8(ascii: "?"), count: 17)
+        all.withUnsafeBufferPointer { #expect(VaderScorer.count(UInt8(ascii: "?"), in: $0) == 17) }
     }
 
     @Test func lexiconTableFindsEveryWord() throws {

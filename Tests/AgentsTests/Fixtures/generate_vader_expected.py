@@ -1,6 +1,11 @@
 #!/usr/bin/env python3
-"""Writes vader_expected.json: reference scores from vaderSentiment 3.3.2 for the
-SentimentAgent agreement test (Tests/AgentsTests/SentimentAgentTests.swift).
+"""Writes reference scores from vaderSentiment 3.3.2 for the SentimentAgent agreement
+tests (Tests/AgentsTests/SentimentAgentTests.swift):
+
+- vader_expected.json: the hand-picked sentences below (demo sentences, reviews,
+  negations, boosters, caps, "but", punctuation, a few emoji and non-ASCII texts);
+- vader_random.json: 400 seeded random word salads dense in rule words (negations,
+  boosters, idiom words, "but", "least", caps, punctuation), to catch rule-order slips.
 
     pip install vaderSentiment==3.3.2    # or the wheel: pip install vaderSentiment-3.3.2-py2.py3-none-any.whl
     python3 Tests/AgentsTests/Fixtures/generate_vader_expected.py
@@ -9,6 +14,7 @@ Deterministic: the sentences are listed below; the output is sorted as listed.
 """
 import json
 import os
+import random
 import sys
 
 from importlib.metadata import version
@@ -96,19 +102,51 @@ SENTENCES = [
 ]
 
 
-def main() -> int:
-    analyzer = SentimentIntensityAnalyzer()
+RULE_WORDS = ["no", "or", "nor", "never", "so", "this", "without", "doubt", "least", "at",
+              "very", "but", "kind", "of", "the", "shit", "bomb", "bad", "ass", "bus", "stop",
+              "yeah", "right", "kiss", "death", "to", "die", "for", "beating", "heart", "just",
+              "enough", "sort", "isn't", "don't", "wasn't", "not", "hardly", "kinda", "extremely"]
+FILLER = ["the", "a", "product", "it", "was", "is", "and", "I", "we", "service", "today"]
+PUNCTUATION = ["", "", "", ",", ".", "!", "?", "!!", "??", "...", ":)", ":-(", "'"]
+
+
+def random_texts(analyzer, count, seed=3302):
+    rng = random.Random(seed)
+    lexicon = sorted(analyzer.lexicon)
+    texts = []
+    for _ in range(count):
+        words = []
+        for _ in range(rng.randint(1, 16)):
+            pool = rng.random()
+            word = rng.choice(lexicon if pool < 0.35 else RULE_WORDS if pool < 0.75 else FILLER)
+            shape = rng.random()
+            if shape < 0.12:
+                word = word.upper()
+            elif shape < 0.18:
+                word = word.capitalize()
+            words.append(word + rng.choice(PUNCTUATION))
+        texts.append(" ".join(words))
+    return texts
+
+
+def write(name, texts, analyzer):
     rows = []
-    for text in SENTENCES:
+    for text in texts:
         scores = analyzer.polarity_scores(text)
         rows.append({"text": text, "compound": scores["compound"], "pos": scores["pos"],
                      "neg": scores["neg"], "neu": scores["neu"]})
-    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "vader_expected.json")
+    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), name)
     with open(out, "w", encoding="utf-8") as handle:
         json.dump({"generator": "vaderSentiment " + version("vaderSentiment"),
-                   "cases": rows}, handle, ensure_ascii=False, indent=1)
+                   "cases": rows}, handle, ensure_ascii=False, indent=None if len(rows) > 100 else 1)
         handle.write("\n")
     print(f"wrote {len(rows)} cases to {out}", file=sys.stderr)
+
+
+def main() -> int:
+    analyzer = SentimentIntensityAnalyzer()
+    write("vader_expected.json", SENTENCES, analyzer)
+    write("vader_random.json", random_texts(analyzer, 400), analyzer)
     return 0
 
 
