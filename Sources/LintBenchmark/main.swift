@@ -1,20 +1,25 @@
 // LintBenchmark: how fast and how lean `enrich lint` is on large pipeline files.
 //
-//     swift run -c release LintBenchmark [--sizes 1000,10000,50000] [--runs 5]
+//     swift run -c release LintBenchmark [--sizes 1000,10000,50000] [--runs 5] [--keep-files]
 //
 // For each size it generates a realistic pipeline (mixed agent types, dependency chains
 // through earlier agents' outputs with `??` defaults, an `event:` schema, a deadline),
 // writes it to a temporary file and measures:
 //   - lint: end-to-end `Linter.lint(path:)` in this process (read, YAML, AST, checks),
-//     median and minimum over the runs;
+//     median and minimum over the runs (after one untimed run that checks the result);
 //   - parse: `YAMLParser.parse` alone on the same bytes (libyaml plus tree building), so
 //     lint/parse shows what the rest of the front end costs on top of YAML;
-//   - peak RSS: one lint in a fresh child process (this executable re-run with the hidden
-//     `--child FILE` mode), so each size's peak is its own; the child of `--child -`
-//     (no lint at all) gives the process's baseline;
+//   - cold lint and peak RSS: one lint in a fresh child process (this executable re-run
+//     with the hidden `--child FILE` mode), so each size's peak is its own; `--child -`
+//     (no lint at all) gives the process's baseline. The child reports VmHWM rather than
+//     `ru_maxrss`, which Linux carries over from the parent (see `peakRSSKiB`);
 //   - µs per agent and the growth between consecutive sizes (time ratio divided by size
 //     ratio: 1.00 means linear).
 // Every generated file must lint with zero errors, or the benchmark exits with status 1.
+//
+// Hidden modes for investigating: `--phases FILE` times each stage (load, parse, AST,
+// checks, freeing) and prints type sizes; `--profile-lint FILE N` and
+// `--profile-parse FILE N` loop for `perf record` or `valgrind --tool=callgrind`.
 
 import Diagnostics
 import Foundation
@@ -74,8 +79,22 @@ func parseOptions(_ arguments: [String]) -> Options {
 
 // MARK: - Child mode: one lint, then report peak RSS
 
-/// Peak resident set size of this process in KiB (`ru_maxrss` is KiB on Linux, bytes on macOS).
+/// Peak resident set size of this process in KiB.
+///
+/// On Linux this is `VmHWM` from /proc/self/status: `getrusage(RUSAGE_SELF).ru_maxrss`
+/// would be wrong in a child started by `Process`, because Linux carries the parent's
+/// high-water mark over into `ru_maxrss` when the (vfork-style) child calls `execve`, so
+/// every child would report at least the parent's peak. `ru_maxrss` is used elsewhere
+/// (bytes on macOS, KiB on Linux).
 func peakRSSKiB() -> Int {
+    #if os(Linux)
+    if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+        let kib = Int(line.dropFirst("VmHWM:".count).filter(\.isNumber))
+    {
+        return kib
+    }
+    #endif
     var usage = rusage()
     #if os(macOS)
     getrusage(RUSAGE_SELF, &usage)
@@ -86,22 +105,25 @@ func peakRSSKiB() -> Int {
     #endif
 }
 
-/// `--child FILE`: lint FILE once and print `<peak RSS KiB> <errors> <diagnostics>`.
+/// `--child FILE`: lint FILE once and print `<peak RSS KiB> <errors> <diagnostics> <seconds>`.
 /// `--child -` lints nothing and reports the process's baseline RSS.
 func runChild(path: String) -> Never {
     var errors = 0
     var count = 0
+    var seconds = 0.0
     if path != "-" {
         do {
-            let result = try Linter.lint(path: path)
-            errors = result.diagnostics.filter { $0.severity == .error }.count
-            count = result.diagnostics.count
+            seconds = try time {
+                let result = try Linter.lint(path: path)
+                errors = result.diagnostics.filter { $0.severity == .error }.count
+                count = result.diagnostics.count
+            }
         } catch {
             print("error: \(error)")
             exit(1)
         }
     }
-    print("\(peakRSSKiB()) \(errors) \(count)")
+    print("\(peakRSSKiB()) \(errors) \(count) \(seconds)")
     exit(0)
 }
 
@@ -125,8 +147,8 @@ func runProfileLoop(path: String, count: Int, parseOnly: Bool) -> Never {
     exit(0)
 }
 
-/// `--phases FILE`: the time of each front-end stage on FILE (median of 5), to see where
-/// lint time goes.
+/// `--phases FILE`: the time of each front-end stage on FILE (median of 5) and the sizes
+/// of the main value types, to see where lint time goes.
 func runPhases(path: String) -> Never {
     var load: [Double] = [], parse: [Double] = [], build: [Double] = [], check: [Double] = [], release: [Double] = []
     for _ in 0..<5 {
@@ -147,6 +169,7 @@ func runPhases(path: String) -> Never {
         })
         _ = checked
     }
+    print("sizes: YAMLNode \(MemoryLayout<YAMLNode>.stride), YAMLPair \(MemoryLayout<YAMLPair>.stride), SourceRange \(MemoryLayout<SourceRange>.stride), AgentDecl \(MemoryLayout<AgentDecl>.stride), Expression \(MemoryLayout<PipelineSyntax.Expression>.stride), CheckedAgent \(MemoryLayout<CheckedAgent>.stride) bytes")
     for (name, values) in [("load", load), ("parse", parse), ("build AST", build), ("check", check), ("free", release)] {
         print("\(pad(name, 10, left: true)) \(format(median(values) * 1000, 1)) ms")
     }
@@ -155,7 +178,7 @@ func runPhases(path: String) -> Never {
 
 // MARK: - Generator
 
-/// A small deterministic generator (xorshift), so every run benchmarks the same files.
+/// SplitMix64: a small deterministic generator, so every run benchmarks the same files.
 struct SplitMix {
     var state: UInt64
     mutating func next() -> UInt64 {
@@ -336,8 +359,9 @@ func median(_ values: [Double]) -> Double {
     return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
 }
 
-/// Runs this executable as `--child path` and returns its peak RSS in KiB.
-func childPeakRSS(path: String) throws -> (kib: Int, errors: Int) {
+/// Runs this executable as `--child path`: its peak RSS in KiB, the errors it found and
+/// the time of its one (cold) lint.
+func childPeakRSS(path: String) throws -> (kib: Int, errors: Int, seconds: Double) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executablePath())
     process.arguments = ["--child", path]
@@ -347,10 +371,12 @@ func childPeakRSS(path: String) throws -> (kib: Int, errors: Int) {
     let output = pipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     let fields = String(decoding: output, as: UTF8.self).split(whereSeparator: \.isWhitespace)
-    guard process.terminationStatus == 0, fields.count == 3, let kib = Int(fields[0]), let errors = Int(fields[1]) else {
+    guard process.terminationStatus == 0, fields.count == 4, let kib = Int(fields[0]), let errors = Int(fields[1]),
+        let seconds = Double(fields[3])
+    else {
         throw BenchmarkError("child lint of \(path) failed: \(String(decoding: output, as: UTF8.self))")
     }
-    return (kib, errors)
+    return (kib, errors, seconds)
 }
 
 func executablePath() -> String {
@@ -371,6 +397,7 @@ struct Row {
     var parseMedian: Double
     var lintMedian: Double
     var lintMin: Double
+    var coldLint: Double
     var peakKiB: Int
 }
 
@@ -409,7 +436,6 @@ do {
     print("error: cannot create \(directory.path): \(error)")
     exit(1)
 }
-defer { if !options.keepFiles { try? FileManager.default.removeItem(at: directory) } }
 
 var rows: [Row] = []
 var failed = false
@@ -463,9 +489,9 @@ do {
         let row = Row(
             agents: size, bytes: file.bytes.count, lines: file.lineStarts.count,
             parseMedian: median(parseTimes), lintMedian: median(lintTimes), lintMin: lintTimes.min()!,
-            peakKiB: child.kib)
+            coldLint: child.seconds, peakKiB: child.kib)
         rows.append(row)
-        print("  \(size) agents: \(format(Double(row.bytes) / 1_048_576, 2)) MiB, \(row.lines) lines, lint median \(format(row.lintMedian * 1000, 1)) ms, \(warnings) warning(s)")
+        print("  \(size) agents: \(format(Double(row.bytes) / 1_048_576, 2)) MiB, \(row.lines) lines, 0 errors, \(warnings) other diagnostic(s)")
         if !options.keepFiles { try? FileManager.default.removeItem(atPath: path) }
     }
 } catch {
@@ -475,7 +501,7 @@ do {
 
 if !rows.isEmpty {
     print("")
-    let headers = ["agents", "file MiB", "lines", "parse med ms", "lint med ms", "lint min ms", "lint/parse", "µs/agent", "growth", "growth/size", "peak RSS MiB"]
+    let headers = ["agents", "file MiB", "lines", "parse med ms", "lint med ms", "lint min ms", "cold lint ms", "lint/parse", "µs/agent", "growth", "growth/size", "peak RSS MiB"]
     var table: [[String]] = []
     for (index, row) in rows.enumerated() {
         var growth = "-"
@@ -493,6 +519,7 @@ if !rows.isEmpty {
             format(row.parseMedian * 1000, 1),
             format(row.lintMedian * 1000, 1),
             format(row.lintMin * 1000, 1),
+            format(row.coldLint * 1000, 1),
             format(row.lintMedian / row.parseMedian, 2),
             format(row.lintMedian * 1e6 / Double(row.agents), 2),
             growth,
@@ -513,10 +540,11 @@ if !rows.isEmpty {
     print("")
     print("lint = Linter.lint(path:) end to end (read + YAML + AST + checks), in process, \(options.runs) runs per size")
     print("parse = YAMLParser.parse alone; growth = lint median ÷ previous size's; growth/size = 1.00 when linear")
-    print("peak RSS = getrusage(RUSAGE_SELF).ru_maxrss of a child process that lints the file once")
+    print("cold lint, peak RSS = one lint in a fresh child process: its time, and its peak RSS (VmHWM; see peakRSSKiB)")
     if let row = rows.first(where: { $0.agents == 10_000 }) {
         let verdict = row.lintMedian < 0.3 ? "meets" : "MISSES"
         print("10,000 agents: \(format(row.lintMedian * 1000, 1)) ms median, \(verdict) the 300 ms goal")
     }
 }
+if !options.keepFiles { try? FileManager.default.removeItem(at: directory) }
 exit(failed ? 1 : 0)

@@ -110,4 +110,31 @@ public enum BinaryOperator: String, Hashable, Sendable {
     case multiply = "*"
     case divide = "/"
     case remainder = "%"
+
+    /// The operator spelled `rawValue`. Written by hand: the parser asks this for every
+    /// symbol at every precedence level, and the synthesized version compares the text
+    /// against each case's spelling in turn.
+    public init?(rawValue: String) {
+        var bytes = rawValue.utf8.makeIterator()
+        guard let first = bytes.next() else { return nil }
+        let second = bytes.next()
+        guard bytes.next() == nil else { return nil }
+        switch (first, second) {
+        case (UInt8(ascii: "?"), UInt8(ascii: "?")?): self = .coalesce
+        case (UInt8(ascii: "|"), UInt8(ascii: "|")?): self = .or
+        case (UInt8(ascii: "&"), UInt8(ascii: "&")?): self = .and
+        case (UInt8(ascii: "="), UInt8(ascii: "=")?): self = .equal
+        case (UInt8(ascii: "!"), UInt8(ascii: "=")?): self = .notEqual
+        case (UInt8(ascii: "<"), nil): self = .less
+        case (UInt8(ascii: "<"), UInt8(ascii: "=")?): self = .lessOrEqual
+        case (UInt8(ascii: ">"), nil): self = .greater
+        case (UInt8(ascii: ">"), UInt8(ascii: "=")?): self = .greaterOrEqual
+        case (UInt8(ascii: "+"), nil): self = .add
+        case (UInt8(ascii: "-"), nil): self = .subtract
+        case (UInt8(ascii: "*"), nil): self = .multiply
+        case (UInt8(ascii: "/"), nil): self = .divide
+        case (UInt8(ascii: "%"), nil): self = .remainder
+        default: return nil
+        }
+    }
 }

@@ -360,7 +360,7 @@ public struct PipelineASTBuilder {
             guard let path = string(pathNode, "an output path") else { continue }
             let segments = path.value.split(separator: ".", omittingEmptySubsequences: false)
             let valid = !segments.isEmpty && segments.allSatisfy { segment in
-                !segment.isEmpty && segment.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
+                !segment.isEmpty && (Self.isPlainPathSegment(segment) || segment.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" })
             }
             if !valid {
                 diagnostics.emit(Diagnostic(
@@ -371,6 +371,14 @@ public struct PipelineASTBuilder {
             result.append(OutputDecl(name: name, source: .resultPath(path), declaredType: declaredType))
         }
         return result
+    }
+
+    /// ASCII letters, digits, `_` and `-` only: the common case, checked without the
+    /// Unicode character properties the general rule needs.
+    private static func isPlainPathSegment(_ segment: Substring) -> Bool {
+        segment.utf8.allSatisfy { byte in
+            (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x5F || byte == 0x2D
+        }
     }
 
     private mutating func retry(_ node: YAMLNode) -> RetryDecl? {

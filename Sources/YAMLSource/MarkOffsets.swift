@@ -7,9 +7,9 @@ import Diagnostics
 /// it tracks the line and column on the way so no location needs a line-table search.
 ///
 /// Lines and columns follow ``SourceFile``'s rules, not libyaml's: lines break at `\n`
-/// only, and a column counts Unicode scalars from the start of the line. A byte-order
-/// mark is character 0 for libyaml (the encoding is set explicitly, so the reader does not
-/// strip it; the scanner skips it as one character), and so it is here too.
+/// only, and a column counts Unicode scalars from the start of the line (so a byte-order
+/// mark, which libyaml is not given, still counts as a column on line 1, as in
+/// ``SourceFile/column(ofOffset:)``).
 ///
 /// The bytes must be valid UTF-8 (``YAMLParser`` checks that first).
 struct MarkOffsets {
@@ -20,9 +20,16 @@ struct MarkOffsets {
     private var line = 1
     private var column = 1
 
+    /// The byte offset of libyaml's character 0: past a UTF-8 byte-order mark, which the
+    /// parser does not pass to libyaml.
+    let firstCharacterOffset: Int
+
     init(file: SourceFile) {
         self.bytes = file.bytes
         self.lineStarts = file.lineStarts
+        firstCharacterOffset = file.bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        byteOffset = firstCharacterOffset
+        column = firstCharacterOffset == 0 ? 1 : 2
     }
 
     /// The byte offset of character `target` (clamped to the end of the file).
@@ -69,9 +76,9 @@ struct MarkOffsets {
     }
 
     private mutating func moveBack(to target: Int) {
-        while characterIndex > target, byteOffset > 0 {
+        while characterIndex > target, byteOffset > firstCharacterOffset {
             byteOffset -= 1
-            while byteOffset > 0, bytes[byteOffset] & 0xC0 == 0x80 { byteOffset -= 1 }
+            while byteOffset > firstCharacterOffset, bytes[byteOffset] & 0xC0 == 0x80 { byteOffset -= 1 }
             characterIndex -= 1
             if bytes[byteOffset] == UInt8(ascii: "\n") { line -= 1 }
         }

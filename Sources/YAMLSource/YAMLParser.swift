@@ -130,7 +130,10 @@ private struct TreeBuilder {
         }
         defer { yaml_parser_delete(&parser) }
         return file.bytes.withUnsafeBufferPointer { buffer -> YAMLNode? in
-            yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+            // A byte-order mark is not given to libyaml: with the encoding set explicitly it
+            // would read it as a character on the first line and misjudge its indentation.
+            let start = offsets.firstCharacterOffset
+            yaml_parser_set_input_string(&parser, buffer.baseAddress.map { $0 + start }, buffer.count - start)
             yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
             var event = yaml_event_t()
             while true {
@@ -395,7 +398,7 @@ private struct TreeBuilder {
         let context = parser.context.map { String(cString: $0) }
         // Reader errors (a control character, say) carry a byte offset and no mark.
         let problemOffset = parser.error == YAML_READER_ERROR
-            ? min(Int(parser.problem_offset), file.bytes.count)
+            ? min(offsets.firstCharacterOffset + Int(parser.problem_offset), file.bytes.count)
             : min(location(parser.problem_mark), file.bytes.count)
         if let tab = firstIndentationTab(upToLineOf: problemOffset) {
             diagnostics.append(Diagnostic(
