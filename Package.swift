@@ -65,7 +65,6 @@ let package = Package(
             ],
             resources: [.copy("Resources")]
         ),
-        .executableTarget(name: "AgentsBenchmark", dependencies: ["Agents", "EventJSON"]),
         .target(
             name: "Runtime",
             dependencies: [
