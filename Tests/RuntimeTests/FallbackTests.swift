@@ -111,6 +111,45 @@ extension RuntimeBehaviour {
             #expect(event.string("_enrichment", "status") == "partial")
         }
 
+        /// `fallback: cache` without a `cache:` block: a cache keyed by the inputs, TTL 5m.
+        @Test func fallbackCacheWithoutACacheBlockCachesByInputsForFiveMinutes() async throws {
+            let plan = try Pipelines.plan(Self.pipeline(fallback: "cache"))
+            let crmPlan = try #require(plan.agents.first { $0.name == "crm" })
+            #expect(crmPlan.cache?.ttlMicroseconds == 300_000_000)
+            let workspace = try Workspace()
+            defer { workspace.remove() }
+            try workspace.write((1...3).map { "{\"id\":\"e\($0)\",\"user_id\":\"u1\"}" })
+            // Clock: the first result is stored at t0; the second event looks 4 minutes later
+            // (fresh), the third 6 minutes later (stale, and the CRM is down by then).
+            let reads = Locked(0)
+            let clock: @Sendable () -> Int64 = {
+                switch reads.update({ count -> Int in
+                    count += 1
+                    return count
+                }) {
+                case 1: Self.t0
+                case 2: Self.t0 + 240_000_000
+                default: Self.t0 + 360_000_000
+                }
+            }
+            let calls = Locked(0)
+            let crm = AgentCall.awaited { _ throws(AgentCallFailure) in
+                if calls.update({ count -> Int in
+                    count += 1
+                    return count
+                }) == 1 {
+                    return Self.vip
+                }
+                throw AgentCallFailure("crm is down", retryable: false)
+            }
+            let result = try await runPlan(
+                plan, calls: ["crm": crm, "other": Behaviour.slow("other", milliseconds: 1)], in: workspace, wallClock: clock,
+                configure: { $0.workers = 1; $0.batchSize = 1 })
+            #expect(result.events.map { $0.string("_enrichment", "agents", "crm", "outcome") ?? "-" } == ["ok", "cached", "stale_cache"])
+            #expect(result.events.map { $0.string("segment") ?? "-" } == ["vip", "vip", "vip"])
+            #expect(calls.value == 2)
+        }
+
         // MARK: default
 
         @Test func defaultFallbackWritesTheDeclaredValuesAndMarksTheEventPartial() async throws {
