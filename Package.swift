@@ -127,7 +127,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RuntimeTests",
-            dependencies: ["Runtime", "Planner", "PipelineChecks", "EventJSON", "RuntimeState", "Agents", "NetworkAgents"]
+            dependencies: ["enrich", "Runtime", "Planner", "PipelineChecks", "EventJSON", "RuntimeState", "Agents", "NetworkAgents"]
         ),
         .testTarget(name: "EnrichCLITests", dependencies: ["enrich", "Diagnostics"]),
     ],

@@ -1,6 +1,7 @@
 import EventJSON
 import Foundation
 import Planner
+import Synchronization
 
 /// A batch of input lines on its way through the pipeline.
 struct InputBatch: Sendable {
@@ -29,15 +30,21 @@ struct BatchWorker {
     let codec: any EventCodec
     let state: (any RunStateStore)?
     let dedup: PlanDedup?
+    /// Names the input in dedup origins, so line 7 of one file is not line 7 of another.
+    let source: String
+    /// Makes batches check dedup keys in input order, whichever worker holds them.
+    let dedupTurns: DedupTurns?
     var lineCodec: any EventLineCodec
     /// This worker's metrics; kept for the whole run (histograms are large to create).
     var metrics = RunMetrics()
 
-    init(executor: PlanExecutor, codec: any EventCodec, state: (any RunStateStore)?) {
+    init(executor: PlanExecutor, codec: any EventCodec, state: (any RunStateStore)?, source: String, dedupTurns: DedupTurns?) {
         self.executor = executor
         self.codec = codec
         self.state = state
         self.dedup = executor.plan.dedup
+        self.source = source
+        self.dedupTurns = dedupTurns
         self.lineCodec = codec.makeLineCodec()
     }
 
@@ -46,6 +53,7 @@ struct BatchWorker {
         case duplicate(JSONValue)
         case done(JSONValue, EventResult)
         case pending(JSONValue)
+        case awaiting(JSONValue, PlanExecutor.InlineProgress)
     }
 
     mutating func process(_ batch: InputBatch) async throws -> BatchResult {
@@ -68,28 +76,37 @@ struct BatchWorker {
             case .failure(let failure): slots.append(.malformed(failure.reason))
             }
         }
-        try markDuplicates(&slots, lines: batch.lines)
+        if let dedupTurns {
+            // The first occurrence of a key must win: take turns in input order.
+            await dedupTurns.waitFor(batch.sequence)
+            defer { dedupTurns.finished(batch.sequence) }
+            try markDuplicates(&slots, lines: batch.lines)
+        } else {
+            try markDuplicates(&slots, lines: batch.lines)
+        }
         var awaiting: [Int] = []
         for index in slots.indices {
             guard case .pending(let event) = slots[index] else { continue }
             switch executor.processInline(event) {
             case .finished(let outcome): slots[index] = .done(event, outcome)
-            case .needsAwait: awaiting.append(index)
+            case .needsAwait(let progress):
+                slots[index] = .awaiting(event, progress)
+                awaiting.append(index)
             }
         }
         if !awaiting.isEmpty {
             let executor = self.executor
             let finished = await withTaskGroup(of: (Int, EventResult).self) { group in
                 for index in awaiting {
-                    guard case .pending(let event) = slots[index] else { continue }
-                    group.addTask { (index, await executor.process(event)) }
+                    guard case .awaiting(let event, let progress) = slots[index] else { continue }
+                    group.addTask { (index, await executor.process(event, resuming: progress)) }
                 }
                 var collected: [(Int, EventResult)] = []
                 for await item in group { collected.append(item) }
                 return collected
             }
             for (index, outcome) in finished {
-                guard case .pending(let event) = slots[index] else { continue }
+                guard case .awaiting(let event, _) = slots[index] else { continue }
                 slots[index] = .done(event, outcome)
             }
         }
@@ -114,7 +131,7 @@ struct BatchWorker {
                 // The audit row needs the outcomes as text; without state there is no audit.
                 let agentsJSON = state == nil ? "" : (metadata[path: ["agents"]]?.jsonText ?? "{}")
                 result.audit.append(AuditEntry(eventID: Self.eventID(event), line: line.number, status: outcome.status.rawValue, agentsJSON: agentsJSON, latencyMicroseconds: outcome.latencyMicroseconds, timestampMicroseconds: now))
-            case .pending:
+            case .pending, .awaiting:
                 break
             }
         }
@@ -132,7 +149,7 @@ struct BatchWorker {
             let scope = PlanExecutor.Scope(event: event, executor: executor, outputs: [], inputs: JSONObject())
             guard let key = ExpressionEvaluator.evaluate(dedup.key, in: scope), key != .null else { continue }
             keys.append(BuiltinFunctions.text(of: key))
-            origins.append(String(lines[index].number))
+            origins.append(source + ":" + String(lines[index].number))
             positions.append(index)
         }
         guard !keys.isEmpty else { return }
@@ -184,5 +201,43 @@ enum DeadLetter {
         bytes.append(contentsOf: line.bytes)
         bytes.append(contentsOf: Array("}\n".utf8))
         output.append(contentsOf: bytes)
+    }
+}
+
+/// Hands out turns by batch sequence number: batch n checks its dedup keys only after
+/// batch n-1 has. Each worker takes its batches in increasing order, so this cannot deadlock.
+final class DedupTurns: Sendable {
+    private struct State {
+        var next = 0
+        var waiting: [Int: CheckedContinuation<Void, Never>] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    init() {}
+
+    /// Returns when it is `sequence`'s turn, or at once if the task is cancelled (a
+    /// failed run must not leave workers waiting for a batch nobody will process).
+    func waitFor(_ sequence: Int) async {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let ready = state.withLock { state -> Bool in
+                    if state.next == sequence || Task.isCancelled { return true }
+                    state.waiting[sequence] = continuation
+                    return false
+                }
+                if ready { continuation.resume() }
+            }
+        } onCancel: {
+            state.withLock { $0.waiting.removeValue(forKey: sequence) }?.resume()
+        }
+    }
+
+    func finished(_ sequence: Int) {
+        let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.next = sequence + 1
+            return state.waiting.removeValue(forKey: sequence + 1)
+        }
+        next?.resume()
     }
 }

@@ -159,6 +159,7 @@ public final class EventStreamRunner: Sendable {
         readerThread.start()
 
         let board = MetricsBoard(workers: configuration.workers)
+        let dedupTurns = plan.dedup != nil && state != nil ? DedupTurns() : nil
         let progressTask = progress.map { report in
             Task {
                 while !Task.isCancelled {
@@ -174,7 +175,7 @@ public final class EventStreamRunner: Sendable {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for (slot, stream) in streams.enumerated() {
                     group.addTask {
-                        var worker = BatchWorker(executor: executor, codec: codec, state: state)
+                        var worker = BatchWorker(executor: executor, codec: codec, state: state, source: source ?? "-", dedupTurns: dedupTurns)
                         var published = DispatchTime.now().uptimeNanoseconds
                         for await batch in stream {
                             let result = try await worker.process(batch)

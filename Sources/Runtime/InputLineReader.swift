@@ -59,6 +59,15 @@ final class InputLineReader: @unchecked Sendable {
             if end > bufferStart, buffer[end - 1] == UInt8(ascii: "\r") { end -= 1 }
             let length = newline + 1 - bufferStart
             offset += Int64(length)
+            if skipping == nil, end - bufferStart > maxLineBytes {
+                // Over the limit but complete in the buffer: keep its first part only.
+                lineNumber += 1
+                lines.append(InputLine(
+                    bytes: Array(buffer[bufferStart..<(bufferStart + maxLineBytes)]), number: lineNumber, endOffset: offset,
+                    truncatedFrom: Int64(end - bufferStart)))
+                bufferStart = newline + 1
+                continue
+            }
             if var skipped = skipping {
                 skipped.line.endOffset = offset
                 skipped.line.truncatedFrom = skipped.total + Int64(length)

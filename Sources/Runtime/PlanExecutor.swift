@@ -31,15 +31,24 @@ public final class PlanExecutor: Sendable {
         (routes, fallbackRoute) = Self.routes(for: plan)
     }
 
-    /// The outcome of the inline attempt: done, or the event needs ``process(_:)``.
+    /// The outcome of the inline attempt: done, or the event needs ``process(_:resuming:)``.
     public enum InlineOutcome: Sendable {
         case finished(EventResult)
-        case needsAwait
+        case needsAwait(InlineProgress)
+    }
+
+    /// How far the inline attempt got, so the awaiting path carries on from there and no
+    /// agent is called twice.
+    public struct InlineProgress: Sendable {
+        var state: EventState
+        var done: Set<Int>
+        /// An inline agent whose first attempt failed and may be retried after a pause.
+        var retry: (index: Int, attemptsUsed: Int, reason: String)?
     }
 
     // MARK: Per-event state
 
-    struct EventState {
+    struct EventState: Sendable {
         var outputs: [[String: JSONValue]?]
         var reports: [AgentReport] = []
         var failure: String?
@@ -130,21 +139,26 @@ public final class PlanExecutor: Sendable {
     public func processInline(_ event: JSONValue) -> InlineOutcome {
         let specialization = specialization(for: event)
         var state = EventState(agentCount: agents.count)
+        var done = Set<Int>()
         for index in specialization.agents {
             let agent = agents[index]
             switch readiness(of: index, in: specialization, event: event, state: state) {
             case .guarded:
+                done.insert(index)
                 continue
             case .missingInput(let name):
                 state.reports.append(AgentReport(agent: agent.name, outcome: .skipped, attempts: 0, latencyMicroseconds: 0, reason: "input `\(name)` is missing"))
+                done.insert(index)
             case .ready(let inputs):
-                guard agent.isInline else { return .needsAwait }
+                guard agent.isInline else { return .needsAwait(InlineProgress(state: state, done: done)) }
                 let scope = Scope(event: event, executor: self, outputs: state.outputs, inputs: inputs)
                 if !agent.expressionOutputs.isEmpty || agent.call == nil {
                     evaluateExpressionAgent(agent, scope: scope, state: &state)
+                    done.insert(index)
                     continue
                 }
-                guard case .inline(let function)? = agent.call else { return .needsAwait }
+                guard case .inline(let function)? = agent.call else { return .needsAwait(InlineProgress(state: state, done: done)) }
+                defer { done.insert(index) }
                 let key = agent.cache.map { _ in agent.cacheKey(inputs: inputs, scope: scope) }
                 if let key, let cached = agent.cache?.lookup(key), cached.expiresAtMicroseconds > wallClock() {
                     state.outputs[index] = agent.outputs(from: cached.value)
@@ -160,7 +174,9 @@ public final class PlanExecutor: Sendable {
                     state.reports.append(AgentReport(agent: agent.name, outcome: .ok, attempts: 1, latencyMicroseconds: latency))
                 } catch {
                     // A retry needs a pause: leave that to the awaiting path.
-                    if error.isRetryable, agent.retry.attempts > 1 { return .needsAwait }
+                    if error.isRetryable, agent.retry.attempts > 1 {
+                        return .needsAwait(InlineProgress(state: state, done: done, retry: (index, 1, error.reason)))
+                    }
                     let latency = Int64((DispatchTime.now().uptimeNanoseconds &- began) / 1000)
                     applyFallback(agent, reason: error.reason, attempts: 1, latency: latency, key: key, state: &state)
                     if state.failure != nil { return .finished(finish(state)) }
@@ -212,12 +228,13 @@ public final class PlanExecutor: Sendable {
     }
 
     /// Runs the event with dataflow scheduling; awaited calls overlap where the graph allows.
-    public func process(_ event: JSONValue) async -> EventResult {
+    public func process(_ event: JSONValue, resuming progress: InlineProgress? = nil) async -> EventResult {
         let specialization = specialization(for: event)
-        var state = EventState(agentCount: agents.count)
+        var state = progress?.state ?? EventState(agentCount: agents.count)
         let members = Set(specialization.agents)
-        var done = Set<Int>()
-        var started = Set<Int>()
+        var done = progress?.done ?? []
+        var started = done
+        let retry = progress?.retry
         var keys: [Int: String] = [:]
         await withTaskGroup(of: (Int, CallResult).self) { group in
             var running = 0
@@ -249,7 +266,12 @@ public final class PlanExecutor: Sendable {
                             let deadlineLeft = plan.deadlineMicroseconds.map { $0 - state.elapsedMicroseconds }
                             running += 1
                             let request = agent.request(inputs: inputs, scope: scope)
-                            group.addTask { (index, await self.call(agent, request: request, key: key, deadlineLeft: deadlineLeft)) }
+                            let resumed = retry?.index == index ? retry : nil
+                            group.addTask {
+                                (index, await self.call(
+                                    agent, request: request, key: key, deadlineLeft: deadlineLeft,
+                                    attemptsUsed: resumed?.attemptsUsed ?? 0, lastFailure: resumed?.reason))
+                            }
                         }
                     }
                 }
@@ -274,16 +296,29 @@ public final class PlanExecutor: Sendable {
     }
 
     /// One agent with cache, attempts, timeouts capped by the deadline, and backoff.
-    private func call(_ agent: RuntimeAgent, request: AgentRequest, key: String?, deadlineLeft: Int64?) async -> CallResult {
+    private func call(
+        _ agent: RuntimeAgent, request: AgentRequest, key: String?, deadlineLeft: Int64?, attemptsUsed: Int = 0, lastFailure resumedFailure: String? = nil
+    ) async -> CallResult {
         let began = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Int64 { Int64((DispatchTime.now().uptimeNanoseconds &- began) / 1000) }
-        if let key, let cached = agent.cache?.lookup(key), cached.expiresAtMicroseconds > wallClock() {
+        var random = SystemRandomNumberGenerator()
+        var lastFailure = resumedFailure ?? "not called"
+        var attempts = attemptsUsed
+        if attemptsUsed == 0, let key, let cached = agent.cache?.lookup(key), cached.expiresAtMicroseconds > wallClock() {
             return .success(cached.value, outcome: .cached, attempts: 0, latency: elapsed())
         }
-        var random = SystemRandomNumberGenerator()
-        var lastFailure = "not called"
-        var attempts = 0
-        for attempt in 1...agent.retry.attempts {
+        if attemptsUsed > 0 {
+            // Carrying on after an inline attempt failed: pause before the retry first.
+            let pause = agent.retry.pause(beforeRetry: attemptsUsed, random: &random)
+            if let deadlineLeft, elapsed() + pause >= deadlineLeft {
+                return .failure(lastFailure + "; no time left for another attempt", attempts: attempts, latency: elapsed())
+            }
+            try? await Task.sleep(nanoseconds: UInt64(pause) * 1000)
+        }
+        guard attemptsUsed < agent.retry.attempts else {
+            return .failure(lastFailure, attempts: attempts, latency: elapsed())
+        }
+        for attempt in (attemptsUsed + 1)...agent.retry.attempts {
             var timeout = agent.plan.timeoutMicroseconds
             if let deadlineLeft {
                 let left = deadlineLeft - elapsed()
@@ -295,14 +330,17 @@ public final class PlanExecutor: Sendable {
             }
             attempts = attempt
             let result: Result<JSONValue, AgentCallFailure>
+            await agent.limits.acquire()
             switch agent.call {
             case .inline(let function)?:
                 do throws(AgentCallFailure) { result = .success(try function(request)) } catch { result = .failure(error) }
             case .awaited(let function)?:
                 result = await TimeoutRace.call(function, request: request, timeoutMicroseconds: timeout)
             case nil:
+                agent.limits.release()
                 return .failure("agent has nothing to call", attempts: 0, latency: 0)
             }
+            agent.limits.release()
             switch result {
             case .success(let value):
                 if let key { agent.cache?.store(key, value: value, now: wallClock()) }

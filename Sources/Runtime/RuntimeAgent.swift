@@ -9,13 +9,17 @@ struct RuntimeAgent: Sendable {
     let call: AgentCall?
     let retry: RetryPolicy
     let cache: ResultCache?
+    /// Concurrency bound (awaited calls) and rate limit, shared across events.
+    let limits: AgentLimits
     /// Output fields that come from the result: name, path and declared type.
     let resultOutputs: [(name: String, path: [String], type: DeclaredType)]
     /// Output fields that are expressions (`expr` agents).
     let expressionOutputs: [(name: String, expression: PlanExpression)]
 
     var name: String { plan.name }
-    var isInline: Bool { call?.isInline ?? true }
+    /// Whether calls run inline on the worker: in-process agents without a rate limit
+    /// (a limited agent may have to wait for a token, which only the awaiting path can).
+    var isInline: Bool { (call?.isInline ?? true) && plan.rateLimit == nil }
 
     init(index: Int, plan: PlanAgent, call: AgentCall?, cache: ResultCache?) {
         self.index = index
@@ -23,6 +27,7 @@ struct RuntimeAgent: Sendable {
         self.call = call
         self.retry = RetryPolicy(plan.retry)
         self.cache = cache
+        self.limits = AgentLimits(plan, appliesConcurrency: !(call?.isInline ?? true))
         resultOutputs = plan.outputs.compactMap { output in output.path.map { (output.name, $0, DeclaredType(output.type)) } }
         expressionOutputs = plan.outputs.compactMap { output in output.expression.map { (output.name, $0) } }
     }
