@@ -66,14 +66,14 @@ def pick_ip(rng, ranges):
     return str(ipaddress.ip_address(int(start) + rng.randint(0, min(span, 1 << 20))))
 
 
-def event(rng, number, ranges, campaigns, start):
+def event(rng, number, ranges, campaigns, start, users=5000):
     kind = rng.choices([t for t, _ in TYPES], weights=[w for _, w in TYPES])[0]
     text = {"review": REVIEWS, "support_ticket": TICKETS}.get(kind)
     description = rng.choice(text) if text else f"Viewed page: {rng.choice(PAGES)}"
     record = {
         "id": f"evt_{number:09d}",
         "type": kind,
-        "user_id": f"u{rng.randint(1, 5000):05d}",
+        "user_id": f"u{rng.randint(1, users):05d}",
         "ip": pick_ip(rng, ranges),
         "description": description,
         "timestamp": (start + timedelta(milliseconds=number * 72)).isoformat().replace("+00:00", "Z"),
@@ -110,6 +110,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=10000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--users", type=int, default=5000, help="size of the user pool (at most 5000)")
     parser.add_argument("--out", default="-", help="output file (default: standard output)")
     parser.add_argument("--crm-table", help="write the CRM users table (CSV) instead of events")
     args = parser.parse_args()
@@ -121,7 +122,7 @@ def main():
     start = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
     out = sys.stdout if args.out == "-" else open(args.out, "w")
     for number in range(1, args.count + 1):
-        out.write(json.dumps(event(rng, number, ranges, campaigns, start), separators=(",", ":")) + "\n")
+        out.write(json.dumps(event(rng, number, ranges, campaigns, start, min(5000, max(1, args.users))), separators=(",", ":")) + "\n")
     if out is not sys.stdout:
         out.close()
 

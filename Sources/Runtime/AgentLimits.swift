@@ -14,13 +14,18 @@ final class AgentLimits: Sendable {
 
     var isEmpty: Bool { slots == nil && bucket == nil }
 
-    /// Waits for a free slot and a token; pair with ``release()``.
-    func acquire() async {
+    /// Waits for a free slot and a token; pair with ``release()`` when it returns true.
+    ///
+    /// Returns false, having taken nothing, when the next token comes later than
+    /// `maxWaitMicroseconds` (the event's deadline would pass while waiting).
+    func acquire(maxWaitMicroseconds: Int64? = nil) async -> Bool {
         if let bucket {
-            let wait = bucket.reserve(now: DispatchTime.now().uptimeNanoseconds)
+            let limit = maxWaitMicroseconds.map { UInt64(max(0, $0)) * 1000 }
+            guard let wait = bucket.reserve(now: DispatchTime.now().uptimeNanoseconds, maxWait: limit) else { return false }
             if wait > 0 { try? await Task.sleep(nanoseconds: wait) }
         }
         await slots?.wait()
+        return true
     }
 
     func release() {
@@ -80,12 +85,15 @@ final class TokenBucket: Sendable {
         tolerance = interval * (count - 1)
     }
 
-    /// Reserves the next call and returns how long to wait before making it (ns).
-    func reserve(now: UInt64) -> UInt64 {
+    /// Reserves the next call and returns how long to wait before making it (ns), or nil
+    /// without reserving when that wait would be longer than `maxWait`.
+    func reserve(now: UInt64, maxWait: UInt64? = nil) -> UInt64? {
         theoreticalArrival.withLock { arrival in
             let start = max(arrival, now)
+            let wait = start > now + tolerance ? start - tolerance - now : 0
+            if let maxWait, wait > maxWait { return nil }
             arrival = start + interval
-            return start > now + tolerance ? start - tolerance - now : 0
+            return wait
         }
     }
 }

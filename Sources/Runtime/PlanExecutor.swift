@@ -330,7 +330,20 @@ public final class PlanExecutor: Sendable {
             }
             attempts = attempt
             let result: Result<JSONValue, AgentCallFailure>
-            await agent.limits.acquire()
+            guard await agent.limits.acquire(maxWaitMicroseconds: deadlineLeft.map { $0 - elapsed() }) else {
+                lastFailure = "rate limit of `\(agent.name)`: no call possible before the event's deadline"
+                break
+            }
+            if let deadlineLeft {
+                // Waiting for a slot or a rate-limit token may have used the time left.
+                let left = deadlineLeft - elapsed()
+                if left <= 0 {
+                    agent.limits.release()
+                    lastFailure = "the event's deadline passed while waiting for `\(agent.name)`'s concurrency or rate limit"
+                    break
+                }
+                timeout = min(timeout, left)
+            }
             switch agent.call {
             case .inline(let function)?:
                 do throws(AgentCallFailure) { result = .success(try function(request)) } catch { result = .failure(error) }
