@@ -47,3 +47,14 @@ extension PlanAgent {
         }
     }
 }
+
+extension Plan {
+    /// Every expression the plan evaluates: each agent's, the specializations' residual
+    /// guards, and the dedup key.
+    public var expressions: [PlanExpression] {
+        var result = agents.flatMap { $0.labelledExpressions.map(\.expression) }
+        for specialization in specializations { result.append(contentsOf: specialization.guards.values) }
+        if let key = dedup?.key { result.append(key) }
+        return result
+    }
+}

@@ -36,18 +36,9 @@ public final class EventStreamRunner: Sendable {
         self.codec = codec
         self.state = state
         var needed = Set<String>()
-        func collect(_ expression: PlanExpression?) {
-            expression?.visit { if case .env(let name) = $0 { needed.insert(name) } }
+        for expression in plan.expressions {
+            expression.visit { if case .env(let name) = $0 { needed.insert(name) } }
         }
-        for agent in plan.agents {
-            collect(agent.when)
-            agent.inputs.forEach { collect($0.value) }
-            agent.outputs.forEach { collect($0.expression) }
-            collect(agent.http?.url)
-            agent.http?.headers.forEach { collect($0.value) }
-            collect(agent.cache?.key)
-        }
-        collect(plan.dedup?.key)
         let missing = needed.filter { environment[$0] == nil }.sorted()
         if !missing.isEmpty { throw RunError.missingEnvironment(missing) }
         var runtimeAgents: [RuntimeAgent] = []

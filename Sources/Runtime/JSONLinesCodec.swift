@@ -12,23 +12,13 @@ public struct JSONLinesCodec: EventCodec {
     public init(plan: Plan) {
         var needed: Set<[String]> = [["type"], ["id"]]
         var wholeEvent = false
-        func collect(_ expression: PlanExpression?) {
-            expression?.visit { node in
+        for expression in plan.expressions {
+            expression.visit { node in
                 if case .event(let path) = node {
                     if path.isEmpty { wholeEvent = true } else { needed.insert(path) }
                 }
             }
         }
-        for agent in plan.agents {
-            collect(agent.when)
-            agent.inputs.forEach { collect($0.value) }
-            agent.outputs.forEach { collect($0.expression) }
-            collect(agent.http?.url)
-            agent.http?.headers.forEach { collect($0.value) }
-            collect(agent.cache?.key)
-        }
-        for specialization in plan.specializations { specialization.guards.values.forEach { collect($0) } }
-        collect(plan.dedup?.key)
         paths = wholeEvent ? nil : ExtractionPaths(needed.sorted { $0.lexicographicallyPrecedes($1) })
     }
 
