@@ -68,7 +68,12 @@ public enum AgentKind: String, Sendable, CaseIterable, Codable {
 }
 
 /// One entry of `agents:`.
-public struct AgentDecl: Sendable {
+///
+/// A class, not a struct: agents are passed around by every check, and copying a value
+/// with this many fields costs a retain per field each time. Only ``PipelineASTBuilder``
+/// sets its properties, before the AST is handed on; from then on it is read-only,
+/// which is what makes the unchecked `Sendable` sound.
+public final class AgentDecl: @unchecked Sendable {
     public var name: Located<String>
     public var kind: Located<AgentKind>?
     /// The whole agent mapping.
