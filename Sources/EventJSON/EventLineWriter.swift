@@ -102,6 +102,18 @@ public struct EventLineWriter {
         try result.get()
     }
 
+    /// Appends `line` with already serialised members (`"a":1,"b":true`, no leading comma)
+    /// spliced in before its closing brace, then "\n", without parsing `line` again.
+    ///
+    /// For hot paths that validated the line themselves (it was extracted from by this
+    /// writer's parser) and know none of the new names is among its top-level keys; with
+    /// either unknown, use the `append` overloads, which check.
+    public func appendValidated(_ line: UnsafeRawBufferPointer, members: [UInt8], to output: inout [UInt8]) {
+        splice(line, count: members.isEmpty ? 0 : 1, into: &output) { _, output in
+            output.append(contentsOf: members)
+        }
+    }
+
     // MARK: internals
 
     /// The re-serialising path: parse to a tree, assign each field in order, write it all.

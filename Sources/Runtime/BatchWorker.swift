@@ -50,11 +50,14 @@ struct BatchWorker {
 
     private enum Slot {
         case malformed(String)
-        case duplicate(JSONValue)
-        case done(JSONValue, EventResult)
-        case pending(JSONValue)
-        case awaiting(JSONValue, PlanExecutor.InlineProgress)
+        case duplicate(DecodedEvent)
+        case done(DecodedEvent, EventResult)
+        case pending(DecodedEvent)
+        case awaiting(DecodedEvent, PlanExecutor.InlineProgress)
     }
+
+    /// Reused buffer for one event's `_enrichment` bytes.
+    var metadataBytes: [UInt8] = []
 
     mutating func process(_ batch: InputBatch) async throws -> BatchResult {
         var result = BatchResult(
@@ -87,7 +90,7 @@ struct BatchWorker {
         var awaiting: [Int] = []
         for index in slots.indices {
             guard case .pending(let event) = slots[index] else { continue }
-            switch executor.processInline(event) {
+            switch executor.processInline(event.value) {
             case .finished(let outcome): slots[index] = .done(event, outcome)
             case .needsAwait(let progress):
                 slots[index] = .awaiting(event, progress)
@@ -99,7 +102,7 @@ struct BatchWorker {
             let finished = await withTaskGroup(of: (Int, EventResult).self) { group in
                 for index in awaiting {
                     guard case .awaiting(let event, let progress) = slots[index] else { continue }
-                    group.addTask { (index, await executor.process(event, resuming: progress)) }
+                    group.addTask { (index, await executor.process(event.value, resuming: progress)) }
                 }
                 var collected: [(Int, EventResult)] = []
                 for await item in group { collected.append(item) }
@@ -119,18 +122,21 @@ struct BatchWorker {
                 result.audit.append(AuditEntry(eventID: "", line: line.number, status: "malformed", agentsJSON: "{}", latencyMicroseconds: 0, timestampMicroseconds: now))
             case .duplicate(let event):
                 metrics.record(status: "duplicate")
-                result.audit.append(AuditEntry(eventID: Self.eventID(event), line: line.number, status: "duplicate", agentsJSON: "{}", latencyMicroseconds: 0, timestampMicroseconds: now))
+                result.audit.append(AuditEntry(eventID: Self.eventID(event.value), line: line.number, status: "duplicate", agentsJSON: "{}", latencyMicroseconds: 0, timestampMicroseconds: now))
             case .done(let event, let outcome):
                 metrics.record(outcome)
-                let metadata = outcome.metadata
+                metadataBytes.removeAll(keepingCapacity: true)
+                let agentsRange = outcome.writeMetadata(into: &metadataBytes)
                 if outcome.status == .failed {
-                    DeadLetter.appendFailed(line: line, reason: outcome.failure ?? "failed", metadata: metadata, to: &result.deadLetter)
+                    DeadLetter.appendFailed(line: line, reason: outcome.failure ?? "failed", metadata: metadataBytes, to: &result.deadLetter)
                 } else {
-                    lineCodec.appendEnriched(line: line.bytes, fields: outcome.fields + [("_enrichment", metadata)], to: &result.output)
+                    lineCodec.appendEnriched(line: line.bytes, event: event, fields: outcome.fields, metadata: metadataBytes, to: &result.output)
                 }
                 // The audit row needs the outcomes as text; without state there is no audit.
-                let agentsJSON = state == nil ? "" : (metadata[path: ["agents"]]?.jsonText ?? "{}")
-                result.audit.append(AuditEntry(eventID: Self.eventID(event), line: line.number, status: outcome.status.rawValue, agentsJSON: agentsJSON, latencyMicroseconds: outcome.latencyMicroseconds, timestampMicroseconds: now))
+                if state != nil {
+                    let agentsJSON = String(decoding: metadataBytes[agentsRange], as: UTF8.self)
+                    result.audit.append(AuditEntry(eventID: Self.eventID(event.value), line: line.number, status: outcome.status.rawValue, agentsJSON: agentsJSON, latencyMicroseconds: outcome.latencyMicroseconds, timestampMicroseconds: now))
+                }
             case .pending, .awaiting:
                 break
             }
@@ -146,7 +152,7 @@ struct BatchWorker {
         var positions: [Int] = []
         for (index, slot) in slots.enumerated() {
             guard case .pending(let event) = slot else { continue }
-            let scope = PlanExecutor.Scope(event: event, executor: executor, outputs: [], inputs: JSONObject())
+            let scope = PlanExecutor.Scope(event: event.value, executor: executor, outputs: [], inputs: JSONObject())
             guard let key = ExpressionEvaluator.evaluate(dedup.key, in: scope), key != .null else { continue }
             keys.append(BuiltinFunctions.text(of: key))
             origins.append(source + ":" + String(lines[index].number))
@@ -188,15 +194,16 @@ enum DeadLetter {
         output.append(UInt8(ascii: "\n"))
     }
 
-    static func appendFailed(line: InputLine, reason: String, metadata: JSONValue, to output: inout [UInt8]) {
+    static func appendFailed(line: InputLine, reason: String, metadata: [UInt8], to output: inout [UInt8]) {
         var head = JSONObject()
         head["line"] = .int(line.number)
         head["reason"] = .string(reason)
-        head["_enrichment"] = metadata
         var bytes: [UInt8] = []
         JSONWriter.write(.object(head), into: &bytes)
         // {"line":..,"reason":..,"_enrichment":..,"event":<original bytes>}
         bytes.removeLast()
+        bytes.append(contentsOf: Array(",\"_enrichment\":".utf8))
+        bytes.append(contentsOf: metadata)
         bytes.append(contentsOf: Array(",\"event\":".utf8))
         bytes.append(contentsOf: line.bytes)
         bytes.append(contentsOf: Array("}\n".utf8))

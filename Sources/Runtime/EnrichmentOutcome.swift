@@ -51,6 +51,42 @@ public struct EventResult: Sendable {
     /// Why the event failed, when it did.
     public var failure: String?
 
+    /// Writes the `_enrichment` object (the same JSON as ``metadata``) straight into bytes,
+    /// and returns the range of its `agents` member (the audit row's outcomes).
+    @discardableResult
+    func writeMetadata(into bytes: inout [UInt8]) -> Range<Int> {
+        bytes.append(contentsOf: Array("{\"status\":\"".utf8))
+        bytes.append(contentsOf: status.rawValue.utf8)
+        bytes.append(contentsOf: Array("\",\"latency_us\":".utf8))
+        JSONWriter.writeInt(latencyMicroseconds, into: &bytes)
+        bytes.append(contentsOf: Array(",\"agents\":".utf8))
+        let agentsStart = bytes.count
+        bytes.append(UInt8(ascii: "{"))
+        for (position, report) in reports.enumerated() {
+            if position > 0 { bytes.append(UInt8(ascii: ",")) }
+            JSONWriter.writeString(report.agent, into: &bytes)
+            bytes.append(contentsOf: Array(":{\"outcome\":\"".utf8))
+            bytes.append(contentsOf: report.outcome.rawValue.utf8)
+            bytes.append(contentsOf: Array("\",\"attempts\":".utf8))
+            JSONWriter.writeInt(Int64(report.attempts), into: &bytes)
+            bytes.append(contentsOf: Array(",\"latency_us\":".utf8))
+            JSONWriter.writeInt(report.latencyMicroseconds, into: &bytes)
+            if let reason = report.reason {
+                bytes.append(contentsOf: Array(",\"reason\":".utf8))
+                JSONWriter.writeString(reason, into: &bytes)
+            }
+            bytes.append(UInt8(ascii: "}"))
+        }
+        bytes.append(UInt8(ascii: "}"))
+        let agentsEnd = bytes.count
+        if let failure {
+            bytes.append(contentsOf: Array(",\"error\":".utf8))
+            JSONWriter.writeString(failure, into: &bytes)
+        }
+        bytes.append(UInt8(ascii: "}"))
+        return agentsStart..<agentsEnd
+    }
+
     /// The `_enrichment` object written with the event.
     public var metadata: JSONValue {
         var agents = JSONObject()

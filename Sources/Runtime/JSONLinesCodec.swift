@@ -8,6 +8,9 @@ import Planner
 /// audit). A plan that reads the whole event (`event` alone) gets full parses.
 public struct JSONLinesCodec: EventCodec {
     let paths: ExtractionPaths?
+    /// Names the runtime may add to events; extracting them tells whether an event
+    /// already has one (then the write merges instead of splicing).
+    let addedNames: [String]
 
     public init(plan: Plan) {
         var needed: Set<[String]> = [["type"], ["id"]]
@@ -19,48 +22,94 @@ public struct JSONLinesCodec: EventCodec {
                 }
             }
         }
-        paths = wholeEvent ? nil : ExtractionPaths(needed.sorted { $0.lexicographicallyPrecedes($1) })
+        var added = Set(plan.agents.filter(\.emit).flatMap { $0.outputs.map(\.name) })
+        added.insert("_enrichment")
+        addedNames = added.sorted()
+        paths = wholeEvent ? nil : ExtractionPaths(needed.sorted { $0.lexicographicallyPrecedes($1) } + addedNames.map { [$0] })
+        extractedCount = wholeEvent ? 0 : needed.count
     }
 
+    /// How many of `paths` are event fields (the rest are the collision checks).
+    let extractedCount: Int
+
     public func makeLineCodec() -> any EventLineCodec {
-        SimdjsonLineCodec(paths: paths)
+        SimdjsonLineCodec(paths: paths, extractedCount: extractedCount, addedNames: addedNames)
     }
 }
 
 /// One worker's parser and writer.
 struct SimdjsonLineCodec: EventLineCodec {
     let paths: ExtractionPaths?
+    let extractedCount: Int
+    let addedNames: [String]
     let parser = JSONLineParser()
     let writer: EventLineWriter
     var values: [JSONValue?] = []
+    var members: [UInt8] = []
 
-    init(paths: ExtractionPaths?) {
+    init(paths: ExtractionPaths?, extractedCount: Int, addedNames: [String]) {
         self.paths = paths
+        self.extractedCount = extractedCount
+        self.addedNames = addedNames
         writer = EventLineWriter(parser: parser)
     }
 
-    mutating func decode(_ line: [UInt8]) -> Result<JSONValue, EventDecodeFailure> {
+    mutating func decode(_ line: [UInt8]) -> Result<DecodedEvent, EventDecodeFailure> {
         do throws(JSONLineError) {
-            guard let paths else { return .success(try parser.parseObject(line)) }
-            values = try parser.extract(line, paths: paths)
-            var event = JSONValue.object(JSONObject())
-            for (path, value) in zip(paths.paths, values) {
-                if let value { event.insert(value, at: path[...]) }
+            guard let paths else {
+                let event = try parser.parseObject(line)
+                guard case .object(let object) = event else { return .success(DecodedEvent(value: event, fieldsMayCollide: true)) }
+                return .success(DecodedEvent(value: event, fieldsMayCollide: addedNames.contains { object.member($0) != nil }))
             }
-            return .success(event)
+            let parser = self.parser
+            // Move the buffer out so extraction reuses it instead of copying it.
+            var values: [JSONValue?] = []
+            swap(&values, &self.values)
+            let extracted: Result<Void, JSONLineError> = line.withUnsafeBytes { raw in
+                do throws(JSONLineError) {
+                    try parser.extract(raw, paths: paths, into: &values)
+                    return .success(())
+                } catch {
+                    return .failure(error)
+                }
+            }
+            self.values = values
+            try extracted.get()
+            var event = JSONValue.object(JSONObject())
+            for index in 0..<extractedCount {
+                if let value = values[index] { event.insert(value, at: paths.paths[index][...]) }
+            }
+            let collides = values[extractedCount...].contains { $0 != nil }
+            return .success(DecodedEvent(value: event, fieldsMayCollide: collides))
         } catch {
             return .failure(EventDecodeFailure(error.description))
         }
     }
 
-    mutating func appendEnriched(line: [UInt8], fields: [(String, JSONValue)], to output: inout [UInt8]) {
+    mutating func appendEnriched(line: [UInt8], event: DecodedEvent, fields: [(String, JSONValue)], metadata: [UInt8], to output: inout [UInt8]) {
+        if !event.fieldsMayCollide {
+            members.removeAll(keepingCapacity: true)
+            for (name, value) in fields {
+                JSONWriter.writeString(name, into: &members)
+                members.append(UInt8(ascii: ":"))
+                JSONWriter.write(value, into: &members)
+                members.append(UInt8(ascii: ","))
+            }
+            members.append(contentsOf: Self.enrichmentKey)
+            members.append(contentsOf: metadata)
+            line.withUnsafeBytes { writer.appendValidated($0, members: members, to: &output) }
+            return
+        }
         do throws(JSONLineError) {
-            try writer.append(line, adding: fields, to: &output)
+            let tail = (try? JSONReader.parse(metadata)) ?? .null
+            try writer.append(line, adding: fields + [("_enrichment", tail)], to: &output)
         } catch {
             // The line parsed moments ago; failing now means memory corruption or a bug.
             preconditionFailure("a decoded event could not be written back: \(error)")
         }
     }
+
+    private static let enrichmentKey = Array("\"_enrichment\":".utf8)
 }
 
 extension JSONValue {
