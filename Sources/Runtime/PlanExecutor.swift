@@ -49,7 +49,8 @@ public final class PlanExecutor: Sendable {
     // MARK: Per-event state
 
     struct EventState: Sendable {
-        var outputs: [[String: JSONValue]?]
+        /// Per agent, its output values in `plan.outputs` order (nil: not produced).
+        var outputs: [[JSONValue?]?]
         var reports: [AgentReport] = []
         var failure: String?
         let startedAt: UInt64
@@ -65,7 +66,7 @@ public final class PlanExecutor: Sendable {
     struct Scope: EvaluationScope {
         let event: JSONValue
         let executor: PlanExecutor
-        let outputs: [[String: JSONValue]?]
+        let outputs: [[JSONValue?]?]
         var inputs: JSONObject
 
         func event(_ path: [String]) -> JSONValue? { path.isEmpty ? event : event[path: path] }
@@ -76,7 +77,7 @@ public final class PlanExecutor: Sendable {
         }
         func agentOutput(_ agent: String, _ path: [String]) -> JSONValue? {
             guard let index = executor.agentIndex[agent], let fields = outputs[index], let first = path.first,
-                let value = fields[first]
+                let position = executor.agents[index].outputNames.firstIndex(of: first), let value = fields[position]
             else { return nil }
             return path.count == 1 ? value : value[path: path.dropFirst()]
         }
@@ -187,9 +188,9 @@ public final class PlanExecutor: Sendable {
     }
 
     private func evaluateExpressionAgent(_ agent: RuntimeAgent, scope: Scope, state: inout EventState) {
-        var fields: [String: JSONValue] = [:]
-        for (name, expression) in agent.expressionOutputs {
-            if let value = ExpressionEvaluator.evaluate(expression, in: scope), value != .null { fields[name] = value }
+        var fields = [JSONValue?](repeating: nil, count: agent.outputNames.count)
+        for (position, expression) in agent.expressionOutputs {
+            if let value = ExpressionEvaluator.evaluate(expression, in: scope), value != .null { fields[position] = value }
         }
         state.outputs[agent.index] = fields
         state.reports.append(AgentReport(agent: agent.name, outcome: .ok, attempts: 1, latencyMicroseconds: 0))
@@ -212,9 +213,7 @@ public final class PlanExecutor: Sendable {
             report.outcome = .failed
             state.failure = "agent `\(agent.name)` failed: \(reason)"
         case .defaults(let values):
-            var fields: [String: JSONValue] = [:]
-            for (name, literal) in values { fields[name] = ExpressionEvaluator.value(of: literal) }
-            state.outputs[agent.index] = fields
+            state.outputs[agent.index] = agent.outputNames.map { name in values[name].map(ExpressionEvaluator.value(of:)) }
             report.outcome = .defaulted
         }
         state.reports.append(report)
@@ -382,8 +381,8 @@ public final class PlanExecutor: Sendable {
         if state.failure == nil {
             for agent in agents where agent.plan.emit {
                 guard let produced = state.outputs[agent.index] else { continue }
-                for output in agent.plan.outputs {
-                    if let value = produced[output.name] { fields.append((output.name, value)) }
+                for (position, name) in agent.outputNames.enumerated() {
+                    if let value = produced[position] { fields.append((name, value)) }
                 }
             }
         }

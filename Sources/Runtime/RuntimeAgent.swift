@@ -11,10 +11,12 @@ struct RuntimeAgent: Sendable {
     let cache: ResultCache?
     /// Concurrency bound (awaited calls) and rate limit, shared across events.
     let limits: AgentLimits
-    /// Output fields that come from the result: name, path and declared type.
-    let resultOutputs: [(name: String, path: [String], type: DeclaredType)]
-    /// Output fields that are expressions (`expr` agents).
-    let expressionOutputs: [(name: String, expression: PlanExpression)]
+    /// Output names in plan order; produced values are stored at the same positions.
+    let outputNames: [String]
+    /// Output fields that come from the result: position, path and declared type.
+    let resultOutputs: [(position: Int, path: [String], type: DeclaredType)]
+    /// Output fields that are expressions (`expr` agents), by position.
+    let expressionOutputs: [(position: Int, expression: PlanExpression)]
 
     var name: String { plan.name }
     /// Whether calls run inline on the worker: in-process agents without a rate limit
@@ -28,8 +30,11 @@ struct RuntimeAgent: Sendable {
         self.retry = RetryPolicy(plan.retry)
         self.cache = cache
         self.limits = AgentLimits(plan, appliesConcurrency: !(call?.isInline ?? true))
-        resultOutputs = plan.outputs.compactMap { output in output.path.map { (output.name, $0, DeclaredType(output.type)) } }
-        expressionOutputs = plan.outputs.compactMap { output in output.expression.map { (output.name, $0) } }
+        outputNames = plan.outputs.map(\.name)
+        resultOutputs = plan.outputs.enumerated().compactMap { position, output in
+            output.path.map { (position, $0, DeclaredType(output.type)) }
+        }
+        expressionOutputs = plan.outputs.enumerated().compactMap { position, output in output.expression.map { (position, $0) } }
     }
 
     /// The cache key for these inputs: the `cache.key` value, or all inputs as JSON.
@@ -109,10 +114,10 @@ struct RuntimeAgent: Sendable {
     }
 
     /// Picks this agent's output fields out of a result.
-    func outputs(from result: JSONValue) -> [String: JSONValue] {
-        var fields: [String: JSONValue] = [:]
-        for (name, path, type) in resultOutputs {
-            if let value = result[path: path], value != .null { fields[name] = Self.coerce(value, to: type) }
+    func outputs(from result: JSONValue) -> [JSONValue?] {
+        var fields = [JSONValue?](repeating: nil, count: outputNames.count)
+        for (position, path, type) in resultOutputs {
+            if let value = result[path: path], value != .null { fields[position] = Self.coerce(value, to: type) }
         }
         return fields
     }
