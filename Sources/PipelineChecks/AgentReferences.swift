@@ -30,8 +30,8 @@ struct DependencyEdges {
         dataDependencies = Array(repeating: [], count: agents.count)
         for (index, agent) in agents.enumerated() {
             for item in AgentExpressions(agent).items {
-                for path in item.expression.paths {
-                    guard let target = table.index(of: path.root.text) else { continue }
+                item.expression.forEachPath { path in
+                    guard let target = table.index(of: path.root.text) else { return }
                     dataDependencies[index].insert(target)
                     if references[index][target] == nil { references[index][target] = path.range }
                 }

@@ -27,8 +27,26 @@ public struct Expression: Hashable, Sendable {
     /// Every path the expression mentions, in source order.
     public var paths: [Path] {
         var result: [Path] = []
-        visit { if case .path(let path) = $0.kind { result.append(path) } }
+        forEachPath { result.append($0) }
         return result
+    }
+
+    /// Calls `body` for every path the expression mentions, in source order, without
+    /// allocating (the checker walks every expression of every agent this way).
+    /// Recursion depth is bounded by ``ExpressionParser/maximumDepth``.
+    public func forEachPath(_ body: (Path) -> Void) {
+        switch kind {
+        case .literal: break
+        case .path(let path): body(path)
+        case .list(let items): for item in items { item.forEachPath(body) }
+        case .unary(_, let operand): operand.forEachPath(body)
+        case .binary(_, let lhs, let rhs), .membership(_, let lhs, let rhs):
+            lhs.forEachPath(body)
+            rhs.forEachPath(body)
+        case .call(_, let arguments): for argument in arguments { argument.forEachPath(body) }
+        case .interpolation(let segments):
+            for case .expression(let inner) in segments { inner.forEachPath(body) }
+        }
     }
 
     /// Calls `body` for this expression and every sub-expression, parents first.
