@@ -7,8 +7,10 @@
 // writes it to a temporary file and measures:
 //   - lint: end-to-end `Linter.lint(path:)` in this process (read, YAML, AST, checks),
 //     median and minimum over the runs (after one untimed run that checks the result);
-//   - parse: `YAMLParser.parse` alone on the same bytes (libyaml plus tree building), so
-//     lint/parse shows what the rest of the front end costs on top of YAML;
+//   - parse: `YAMLParser.parse` alone on the same bytes (UTF-8 check, libyaml, building the
+//     located tree with the limits), so lint/parse shows what the rest of the front end
+//     costs on top of YAML; and, for reference, libyaml by itself (its event loop, no
+//     tree), which also tells how fast the machine was during the run;
 //   - cold lint and peak RSS: one lint in a fresh child process (this executable re-run
 //     with the hidden `--child FILE` mode), so each size's peak is its own; `--child -`
 //     (no lint at all) gives the process's baseline. The child reports VmHWM rather than
@@ -21,6 +23,7 @@
 // checks, freeing) and prints type sizes; `--profile-lint FILE N` and
 // `--profile-parse FILE N` loop for `perf record` or `valgrind --tool=callgrind`.
 
+import CYAML
 import Diagnostics
 import Foundation
 import PipelineChecks
@@ -341,6 +344,27 @@ func generatePipeline(agents count: Int) -> String {
 
 // MARK: - Measuring
 
+/// Runs libyaml's event loop over `bytes` without building anything: the floor under
+/// `YAMLParser.parse`. Returns the number of events.
+func libyamlEvents(_ bytes: [UInt8]) -> Int {
+    var parser = yaml_parser_t()
+    guard yaml_parser_initialize(&parser) == 1 else { return 0 }
+    defer { yaml_parser_delete(&parser) }
+    return bytes.withUnsafeBufferPointer { buffer in
+        yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+        yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+        var event = yaml_event_t()
+        var count = 0
+        while yaml_parser_parse(&parser, &event) == 1 {
+            count += 1
+            let done = event.type == YAML_STREAM_END_EVENT
+            yaml_event_delete(&event)
+            if done { break }
+        }
+        return count
+    }
+}
+
 func seconds(_ duration: Duration) -> Double {
     let (whole, attoseconds) = duration.components
     return Double(whole) + Double(attoseconds) * 1e-18
@@ -394,6 +418,7 @@ struct Row {
     var agents: Int
     var bytes: Int
     var lines: Int
+    var libyamlMedian: Double
     var parseMedian: Double
     var lintMedian: Double
     var lintMin: Double
@@ -467,9 +492,11 @@ do {
         }
 
         let file = check.file
+        var libyamlTimes: [Double] = []
         var parseTimes: [Double] = []
         var lintTimes: [Double] = []
         for _ in 0..<options.runs {
+            libyamlTimes.append(time { precondition(libyamlEvents(file.bytes) > 0) })
             parseTimes.append(time {
                 var diagnostics = DiagnosticCollector()
                 let root = YAMLParser.parse(file, diagnostics: &diagnostics)
@@ -488,7 +515,7 @@ do {
         }
         let row = Row(
             agents: size, bytes: file.bytes.count, lines: file.lineStarts.count,
-            parseMedian: median(parseTimes), lintMedian: median(lintTimes), lintMin: lintTimes.min()!,
+            libyamlMedian: median(libyamlTimes), parseMedian: median(parseTimes), lintMedian: median(lintTimes), lintMin: lintTimes.min()!,
             coldLint: child.seconds, peakKiB: child.kib)
         rows.append(row)
         print("  \(size) agents: \(format(Double(row.bytes) / 1_048_576, 2)) MiB, \(row.lines) lines, 0 errors, \(warnings) other diagnostic(s)")
@@ -501,7 +528,7 @@ do {
 
 if !rows.isEmpty {
     print("")
-    let headers = ["agents", "file MiB", "lines", "parse med ms", "lint med ms", "lint min ms", "cold lint ms", "lint/parse", "µs/agent", "growth", "growth/size", "peak RSS MiB"]
+    let headers = ["agents", "file MiB", "lines", "libyaml ms", "parse med ms", "lint med ms", "lint min ms", "cold lint ms", "lint/parse", "µs/agent", "growth", "growth/size", "peak RSS MiB"]
     var table: [[String]] = []
     for (index, row) in rows.enumerated() {
         var growth = "-"
@@ -516,6 +543,7 @@ if !rows.isEmpty {
             "\(row.agents)",
             format(Double(row.bytes) / 1_048_576, 2),
             "\(row.lines)",
+            format(row.libyamlMedian * 1000, 1),
             format(row.parseMedian * 1000, 1),
             format(row.lintMedian * 1000, 1),
             format(row.lintMin * 1000, 1),
@@ -539,7 +567,8 @@ if !rows.isEmpty {
     }
     print("")
     print("lint = Linter.lint(path:) end to end (read + YAML + AST + checks), in process, \(options.runs) runs per size")
-    print("parse = YAMLParser.parse alone; growth = lint median ÷ previous size's; growth/size = 1.00 when linear")
+    print("parse = YAMLParser.parse alone (UTF-8 check + libyaml + located tree); libyaml = its event loop only, no tree")
+    print("growth = lint median ÷ previous size's; growth/size = 1.00 when linear")
     print("cold lint, peak RSS = one lint in a fresh child process: its time, and its peak RSS (VmHWM; see peakRSSKiB)")
     if let row = rows.first(where: { $0.agents == 10_000 }) {
         let verdict = row.lintMedian < 0.3 ? "meets" : "MISSES"
