@@ -20,7 +20,9 @@ struct ExpressionTypeChecker {
         var guardedPaths: Set<String> = []
         /// Whether agent references are allowed (not in `dedup`).
         var allowsAgents = true
-        var roleDescription = "this expression"
+        var role = ExpressionRole.expression
+        /// Words for the expression in messages ("input `id` of `crm`"), built only when needed.
+        var roleDescription: String { role.description }
     }
 
     let pipeline: PipelineTypeEnvironment

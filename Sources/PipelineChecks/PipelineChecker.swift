@@ -13,14 +13,14 @@ public enum PipelineChecker {
         let graph = DependencyGraph(agentCount: ast.agents.count, edges: edges)
         graph.reportCycles(agents: ast.agents, edges: edges, diagnostics: &diagnostics)
 
-        var environment = PipelineTypeEnvironment(ast: ast, table: table)
+        let environment = PipelineTypeEnvironment(ast: ast, table: table)
         for index in graph.partialOrder + graph.unordered {
             environment.outputTypes[index] = typeAgent(ast.agents[index], index: index, environment: environment, diagnostics: &diagnostics)
         }
         if let dedup = ast.dedup {
             var context = ExpressionTypeChecker.Context()
             context.allowsAgents = false
-            context.roleDescription = "`dedup.key`"
+            context.role = .dedupKey
             var checker = ExpressionTypeChecker(pipeline: environment, context: context)
             _ = checker.check(dedup.key)
             diagnostics.emit(contentsOf: checker.diagnostics.diagnostics)
@@ -57,9 +57,9 @@ public enum PipelineChecker {
         if case .skip? = agent.fallback?.value { context.acceptsMissing = true }
         if let when = agent.when { context.guardedPaths = Set(when.paths.map(\.description)) }
 
-        func typed(_ expression: Expression, role: String, guardContext: Bool = false, inputs: [String: ValueType]? = nil) -> ValueType {
+        func typed(_ expression: Expression, role: ExpressionRole, guardContext: Bool = false, inputs: [String: ValueType]? = nil) -> ValueType {
             var local = context
-            local.roleDescription = role
+            local.role = role
             local.isGuard = guardContext
             local.inputTypes = inputs
             var checker = ExpressionTypeChecker(pipeline: environment, context: local)
@@ -70,10 +70,10 @@ public enum PipelineChecker {
 
         var inputTypes: [String: ValueType] = [:]
         for input in agent.inputs {
-            inputTypes[input.name.value] = typed(input.value, role: "input `\(input.name.value)` of `\(agent.name.value)`")
+            inputTypes[input.name.value] = typed(input.value, role: .input(input.name.value, agent: agent.name.value))
         }
         if let when = agent.when {
-            let type = typed(when, role: "the `when` guard", guardContext: true)
+            let type = typed(when, role: .when, guardContext: true)
             if type.base != .bool, type.base != .json {
                 diagnostics.emit(Diagnostic(
                     .typeMismatch, "`when` must be a condition (`bool`), found `\(type)`", at: when.range,
@@ -81,18 +81,18 @@ public enum PipelineChecker {
             }
         }
         let templateInputs = agent.kind?.value == .http ? inputTypes : nil
-        if let url = agent.http?.url { _ = typed(url, role: "the URL of `\(agent.name.value)`", inputs: templateInputs) }
+        if let url = agent.http?.url { _ = typed(url, role: .url(agent: agent.name.value), inputs: templateInputs) }
         for header in agent.http?.headers ?? [] {
-            _ = typed(header.value, role: "header `\(header.name.value)`", inputs: templateInputs)
+            _ = typed(header.value, role: .header(header.name.value), inputs: templateInputs)
         }
-        if let key = agent.cache?.key { _ = typed(key, role: "the cache key of `\(agent.name.value)`", inputs: inputTypes) }
+        if let key = agent.cache?.key { _ = typed(key, role: .cacheKey(agent: agent.name.value), inputs: inputTypes) }
 
         OutputTyping.checkResultPaths(agent, diagnostics: &diagnostics)
         var outputTypes: [String: ValueType] = [:]
         for output in agent.outputs {
             var expressionType: ValueType?
             if case .expression(let expression) = output.source {
-                expressionType = typed(expression, role: "output `\(output.name.value)` of `\(agent.name.value)`", inputs: inputTypes)
+                expressionType = typed(expression, role: .output(output.name.value, agent: agent.name.value), inputs: inputTypes)
             }
             let base = OutputTyping.baseType(of: output, kind: agent.kind?.value, expressionType: expressionType)
             let optional = OutputTyping.mayBeMissing(agent, field: output.name.value, valueIsOptional: base.isOptional)

@@ -2,7 +2,9 @@ import Diagnostics
 import PipelineSyntax
 
 /// What expressions can see while being typed: the event schema and agents' outputs.
-struct PipelineTypeEnvironment {
+///
+/// A class so each expression's checker shares it instead of copying its tables.
+final class PipelineTypeEnvironment {
     let file: SourceFile
     let agents: [AgentDecl]
     let table: AgentTable

@@ -19,9 +19,12 @@ struct Token: Equatable {
 /// Splits expression text into tokens; never fails, bad input becomes `.invalid`.
 struct ExpressionLexer {
     private let bytes: [UInt8]
+    /// Lexing stops here (an interpolation's hole ends before the text does).
+    private let limit: Int
     private var index: Int
 
-    init(bytes: [UInt8], start: Int = 0) {
+    init(bytes: [UInt8], start: Int = 0, end: Int? = nil) {
+        self.limit = min(end ?? bytes.count, bytes.count)
         self.bytes = bytes
         self.index = start
     }
@@ -30,19 +33,19 @@ struct ExpressionLexer {
     private static let oneCharacterSymbols: Set<UInt8> = Set("<>!+-*/%()[],.".utf8)
 
     mutating func next() -> Token {
-        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0A || bytes[index] == 0x0D {
+        while index < limit, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0A || bytes[index] == 0x0D {
             index += 1
         }
         let start = index
-        guard index < bytes.count else { return Token(kind: .end, start: start, end: start) }
+        guard index < limit else { return Token(kind: .end, start: start, end: start) }
         let byte = bytes[index]
         if isIdentifierStart(byte) {
-            while index < bytes.count, isIdentifierContinue(bytes[index]) { index += 1 }
+            while index < limit, isIdentifierContinue(bytes[index]) { index += 1 }
             return Token(kind: .identifier(String(decoding: bytes[start..<index], as: UTF8.self)), start: start, end: index)
         }
         if isDigit(byte) { return number(from: start) }
         if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") { return string(from: start, quote: byte) }
-        if index + 1 < bytes.count {
+        if index + 1 < limit {
             let pair = String(decoding: bytes[index...index + 1], as: UTF8.self)
             if Self.twoCharacterSymbols.contains(pair) {
                 index += 2
@@ -55,7 +58,7 @@ struct ExpressionLexer {
         }
         // One whole character, however many bytes, so the caret covers it.
         index += 1
-        while index < bytes.count, bytes[index] & 0xC0 == 0x80 { index += 1 }
+        while index < limit, bytes[index] & 0xC0 == 0x80 { index += 1 }
         let character = String(decoding: bytes[start..<index], as: UTF8.self)
         let reason: String =
             switch character {
@@ -70,33 +73,33 @@ struct ExpressionLexer {
     }
 
     private mutating func number(from start: Int) -> Token {
-        while index < bytes.count, isDigit(bytes[index]) || bytes[index] == UInt8(ascii: "_") { index += 1 }
+        while index < limit, isDigit(bytes[index]) || bytes[index] == UInt8(ascii: "_") { index += 1 }
         var isFloat = false
-        if index + 1 < bytes.count, bytes[index] == UInt8(ascii: "."), isDigit(bytes[index + 1]) {
+        if index + 1 < limit, bytes[index] == UInt8(ascii: "."), isDigit(bytes[index + 1]) {
             isFloat = true
             index += 1
-            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+            while index < limit, isDigit(bytes[index]) { index += 1 }
         }
-        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+        if index < limit, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
             var lookahead = index + 1
-            if lookahead < bytes.count, bytes[lookahead] == UInt8(ascii: "+") || bytes[lookahead] == UInt8(ascii: "-") { lookahead += 1 }
-            if lookahead < bytes.count, isDigit(bytes[lookahead]) {
+            if lookahead < limit, bytes[lookahead] == UInt8(ascii: "+") || bytes[lookahead] == UInt8(ascii: "-") { lookahead += 1 }
+            if lookahead < limit, isDigit(bytes[lookahead]) {
                 isFloat = true
                 index = lookahead
-                while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+                while index < limit, isDigit(bytes[index]) { index += 1 }
             }
         }
         // A unit right after the digits makes it a duration: 250ms, 1m30s.
-        if !isFloat, index < bytes.count, isLetter(bytes[index]) {
-            while index < bytes.count, isIdentifierContinue(bytes[index]) { index += 1 }
+        if !isFloat, index < limit, isLetter(bytes[index]) {
+            while index < limit, isIdentifierContinue(bytes[index]) { index += 1 }
             let text = String(decoding: bytes[start..<index], as: UTF8.self)
             switch PipelineDuration.parse(text) {
             case .success(let duration): return Token(kind: .duration(duration), start: start, end: index)
             case .failure: return Token(kind: .invalid("`\(text)` is neither a number nor a duration (units: us, ms, s, m, h)"), start: start, end: index)
             }
         }
-        if isFloat, index < bytes.count, isIdentifierStart(bytes[index]) {
-            while index < bytes.count, isIdentifierContinue(bytes[index]) { index += 1 }
+        if isFloat, index < limit, isIdentifierStart(bytes[index]) {
+            while index < limit, isIdentifierContinue(bytes[index]) { index += 1 }
             let text = String(decoding: bytes[start..<index], as: UTF8.self)
             return Token(kind: .invalid("`\(text)` is neither a number nor a duration (durations are whole numbers: write `1500ms`, not `1.5s`)"), start: start, end: index)
         }
@@ -112,14 +115,14 @@ struct ExpressionLexer {
     private mutating func string(from start: Int, quote: UInt8) -> Token {
         index += 1
         var value: [UInt8] = []
-        while index < bytes.count {
+        while index < limit {
             let byte = bytes[index]
             if byte == quote {
                 index += 1
                 return Token(kind: .string(String(decoding: value, as: UTF8.self)), start: start, end: index)
             }
             if byte == UInt8(ascii: "\\") {
-                guard index + 1 < bytes.count else { break }
+                guard index + 1 < limit else { break }
                 let escaped = bytes[index + 1]
                 index += 2
                 switch escaped {
@@ -128,8 +131,8 @@ struct ExpressionLexer {
                 case UInt8(ascii: "r"): value.append(0x0D)
                 case UInt8(ascii: "\\"), UInt8(ascii: "\""), UInt8(ascii: "'"): value.append(escaped)
                 case UInt8(ascii: "u"):
-                    guard index < bytes.count, bytes[index] == UInt8(ascii: "{"),
-                        let close = bytes[index...].firstIndex(of: UInt8(ascii: "}")),
+                    guard index < limit, bytes[index] == UInt8(ascii: "{"),
+                        let close = bytes[index..<limit].firstIndex(of: UInt8(ascii: "}")),
                         let code = UInt32(String(decoding: bytes[(index + 1)..<close], as: UTF8.self), radix: 16),
                         let scalar = Unicode.Scalar(code)
                     else {
@@ -145,7 +148,7 @@ struct ExpressionLexer {
             value.append(byte)
             index += 1
         }
-        return Token(kind: .invalid("unterminated string: add the closing \(quote == UInt8(ascii: "'") ? "'" : "\"")"), start: start, end: bytes.count)
+        return Token(kind: .invalid("unterminated string: add the closing \(quote == UInt8(ascii: "'") ? "'" : "\"")"), start: start, end: limit)
     }
 
     private func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }

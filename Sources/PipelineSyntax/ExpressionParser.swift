@@ -17,9 +17,9 @@ public struct ExpressionParser {
 
     private init(source: ExpressionSource, start: Int, end: Int) {
         self.source = source
-        self.bytes = Array(source.bytes[0..<end])
+        self.bytes = source.bytes
         self.limit = end
-        self.lexer = ExpressionLexer(bytes: self.bytes, start: start)
+        self.lexer = ExpressionLexer(bytes: source.bytes, start: start, end: end)
         self.token = Token(kind: .end, start: start, end: start)
         self.token = lexer.next()
     }
