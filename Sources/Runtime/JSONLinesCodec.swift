@@ -75,8 +75,25 @@ struct SimdjsonLineCodec: EventLineCodec {
             }
             self.values = values
             try extracted.get()
-            var event = JSONValue.object(JSONObject())
+            // Top-level fields (the usual case) go straight into one object; nested paths
+            // are inserted afterwards. Inserting one by one would copy the object each time.
+            var keys: [String] = []
+            var fieldValues: [JSONValue] = []
+            keys.reserveCapacity(extractedCount)
+            fieldValues.reserveCapacity(extractedCount)
+            var nested: [Int] = []
             for index in 0..<extractedCount {
+                guard let value = values[index] else { continue }
+                let path = paths.paths[index]
+                if path.count == 1 {
+                    keys.append(path[0])
+                    fieldValues.append(value)
+                } else {
+                    nested.append(index)
+                }
+            }
+            var event = JSONValue.object(JSONObject(keys: keys, values: fieldValues))
+            for index in nested {
                 if let value = values[index] { event.insert(value, at: paths.paths[index][...]) }
             }
             let collides = values[extractedCount...].contains { $0 != nil }
@@ -120,6 +137,8 @@ extension JSONValue {
             return
         }
         guard case .object(var object) = self else { return }
+        // Let go of our reference first, so mutating the object does not copy it.
+        self = .null
         var child = object[first] ?? .object(JSONObject())
         child.insert(value, at: path.dropFirst())
         object[first] = child
