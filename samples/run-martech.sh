@@ -16,7 +16,8 @@ crm=$!
 trap 'kill $crm 2>/dev/null || true' EXIT
 for _ in $(seq 50); do grep -q "CRM stand-in" "$work/crm.log" 2>/dev/null && break; sleep 0.1; done
 
-swift build --product enrich > /dev/null
+# Quiet unless the build fails (dependencies print harmless warnings).
+swift build --product enrich > "$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
 .build/debug/enrich run samples/martech.yaml --input "$work/events.jsonl" --output "$work/enriched.jsonl" \
   --state "$work/state.sqlite" --metrics-json "$work/metrics.json"
 echo
