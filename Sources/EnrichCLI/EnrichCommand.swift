@@ -12,10 +12,16 @@ public struct EnrichCommand: AsyncParsableCommand {
             through (CRM lookups, geocoding, sentiment, ad attribution...), with timeouts, \
             retries, fallbacks and caches. The language is described in grammar/README.md.
 
+            Start with `enrich lint`, read any code with `enrich explain CODE`, then \
+            `enrich compile` a plan (or `enrich graph` it) and `enrich run` it over events. \
+            `enrich help <subcommand>` explains each in full.
+
             EXIT STATUS
-              0  no problems (warnings allowed unless --strict)
-              1  diagnostics with errors (or warnings under --strict)
-              2  usage error, or a file could not be read
+              0    success
+              1    the pipeline has errors (or warnings, under lint --strict)
+              2    usage error, unreadable or corrupt file, agent set-up failed
+              130  run stopped by SIGINT, in-flight events checkpointed
+              143  run stopped by SIGTERM, likewise
             """,
         version: version,
         subcommands: [LintCommand.self, ExplainCommand.self, CompileCommand.self, GraphCommand.self, RunCommand.self]
