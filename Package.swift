@@ -91,7 +91,10 @@ let package = Package(
         .executableTarget(name: "enrich", dependencies: ["EnrichCLI"]),
 
         // Benchmarks and test helpers.
-        .executableTarget(name: "LintBenchmark", dependencies: ["PipelineChecks", "Diagnostics"]),
+        .executableTarget(
+            name: "LintBenchmark",
+            dependencies: ["PipelineChecks", "PipelineSyntax", "YAMLSource", "CYAML", "Diagnostics"]
+        ),
         .executableTarget(name: "JSONBenchmark", dependencies: ["EventJSON"]),
         .executableTarget(name: "StateBenchmark", dependencies: ["RuntimeState"]),
         .executableTarget(name: "StateCrashHelper", dependencies: ["RuntimeState"]),
@@ -100,7 +103,7 @@ let package = Package(
 
         // Tests.
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
-        .testTarget(name: "YAMLSourceTests", dependencies: ["YAMLSource", "Diagnostics"]),
+        .testTarget(name: "YAMLSourceTests", dependencies: ["YAMLSource", "Diagnostics", "PipelineChecks"]),
         .testTarget(name: "PipelineSyntaxTests", dependencies: ["PipelineSyntax", "Diagnostics"]),
         .testTarget(
             name: "PipelineChecksTests",

@@ -48,23 +48,6 @@ public struct Expression: Hashable, Sendable {
             for case .expression(let inner) in segments { inner.forEachPath(body) }
         }
     }
-
-    /// Calls `body` for this expression and every sub-expression, parents first.
-    public func visit(_ body: (Expression) -> Void) {
-        var stack: [Expression] = [self]
-        while let next = stack.popLast() {
-            body(next)
-            switch next.kind {
-            case .literal, .path: break
-            case .list(let items): stack.append(contentsOf: items.reversed())
-            case .unary(_, let operand): stack.append(operand)
-            case .binary(_, let lhs, let rhs), .membership(_, let lhs, let rhs): stack.append(contentsOf: [rhs, lhs])
-            case .call(_, let arguments): stack.append(contentsOf: arguments.reversed())
-            case .interpolation(let segments):
-                for case .expression(let inner) in segments.reversed() { stack.append(inner) }
-            }
-        }
-    }
 }
 
 /// A name with its source range.

@@ -1,7 +1,6 @@
 import EventJSON
 import Foundation
 import Planner
-import Synchronization
 
 /// A batch of input lines on its way through the pipeline.
 struct InputBatch: Sendable {
@@ -175,76 +174,5 @@ struct BatchWorker {
         case .int(let id)?: String(id)
         default: ""
         }
-    }
-}
-
-/// Dead-letter lines: the input kept whole, with the reason it could not be enriched.
-enum DeadLetter {
-    static func appendMalformed(line: InputLine, reason: String, to output: inout [UInt8]) {
-        var object = JSONObject()
-        object["line"] = .int(line.number)
-        object["reason"] = .string(reason)
-        if let text = String(validating: line.bytes, as: UTF8.self) {
-            object["input"] = .string(text)
-        } else {
-            // Invalid UTF-8 cannot be a JSON string: keep the exact bytes in base64.
-            object["input_base64"] = .string(Data(line.bytes).base64EncodedString())
-        }
-        JSONWriter.write(.object(object), into: &output)
-        output.append(UInt8(ascii: "\n"))
-    }
-
-    static func appendFailed(line: InputLine, reason: String, metadata: [UInt8], to output: inout [UInt8]) {
-        var head = JSONObject()
-        head["line"] = .int(line.number)
-        head["reason"] = .string(reason)
-        var bytes: [UInt8] = []
-        JSONWriter.write(.object(head), into: &bytes)
-        // {"line":..,"reason":..,"_enrichment":..,"event":<original bytes>}
-        bytes.removeLast()
-        bytes.append(contentsOf: Array(",\"_enrichment\":".utf8))
-        bytes.append(contentsOf: metadata)
-        bytes.append(contentsOf: Array(",\"event\":".utf8))
-        bytes.append(contentsOf: line.bytes)
-        bytes.append(contentsOf: Array("}\n".utf8))
-        output.append(contentsOf: bytes)
-    }
-}
-
-/// Hands out turns by batch sequence number: batch n checks its dedup keys only after
-/// batch n-1 has. Each worker takes its batches in increasing order, so this cannot deadlock.
-final class DedupTurns: Sendable {
-    private struct State {
-        var next = 0
-        var waiting: [Int: CheckedContinuation<Void, Never>] = [:]
-    }
-
-    private let state = Mutex(State())
-
-    init() {}
-
-    /// Returns when it is `sequence`'s turn, or at once if the task is cancelled (a
-    /// failed run must not leave workers waiting for a batch nobody will process).
-    func waitFor(_ sequence: Int) async {
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let ready = state.withLock { state -> Bool in
-                    if state.next == sequence || Task.isCancelled { return true }
-                    state.waiting[sequence] = continuation
-                    return false
-                }
-                if ready { continuation.resume() }
-            }
-        } onCancel: {
-            state.withLock { $0.waiting.removeValue(forKey: sequence) }?.resume()
-        }
-    }
-
-    func finished(_ sequence: Int) {
-        let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            state.next = sequence + 1
-            return state.waiting.removeValue(forKey: sequence + 1)
-        }
-        next?.resume()
     }
 }

@@ -51,7 +51,7 @@ public struct EventResult: Sendable {
     /// Why the event failed, when it did.
     public var failure: String?
 
-    /// Writes the `_enrichment` object (the same JSON as ``metadata``) straight into bytes,
+    /// Writes the `_enrichment` object straight into bytes (no intermediate JSON tree),
     /// and returns the range of its `agents` member (the audit row's outcomes).
     @discardableResult
     func writeMetadata(into bytes: inout [UInt8]) -> Range<Int> {
@@ -85,24 +85,5 @@ public struct EventResult: Sendable {
         }
         bytes.append(UInt8(ascii: "}"))
         return agentsStart..<agentsEnd
-    }
-
-    /// The `_enrichment` object written with the event.
-    public var metadata: JSONValue {
-        var agents = JSONObject()
-        for report in reports {
-            var entry = JSONObject()
-            entry["outcome"] = .string(report.outcome.rawValue)
-            entry["attempts"] = .int(Int64(report.attempts))
-            entry["latency_us"] = .int(report.latencyMicroseconds)
-            if let reason = report.reason { entry["reason"] = .string(reason) }
-            agents[report.agent] = .object(entry)
-        }
-        var object = JSONObject()
-        object["status"] = .string(status.rawValue)
-        object["latency_us"] = .int(latencyMicroseconds)
-        object["agents"] = .object(agents)
-        if let failure { object["error"] = .string(failure) }
-        return .object(object)
     }
 }

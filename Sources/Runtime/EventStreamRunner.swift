@@ -208,37 +208,3 @@ public final class EventStreamRunner: Sendable {
         }
     }
 }
-
-/// A shared count of events between reading and writing.
-final class EventCounter: Sendable {
-    private let count = Atomic<Int>(0)
-    func add(_ delta: Int) { count.add(delta, ordering: .relaxed) }
-    var value: Int { count.load(ordering: .relaxed) }
-}
-
-/// The reader thread's failure, handed to the task that reports it.
-final class FailureBox: Sendable {
-    private let failure = Mutex<RunError?>(nil)
-    func set(_ error: RunError) { failure.withLock { $0 = error } }
-    var value: RunError? { failure.withLock { $0 } }
-}
-
-/// Each worker's latest metrics, merged on demand (progress line, final summary).
-final class MetricsBoard: Sendable {
-    private let slots: Mutex<[RunMetrics]>
-
-    init(workers: Int) {
-        slots = Mutex(Array(repeating: RunMetrics(), count: workers))
-    }
-
-    func publish(_ metrics: RunMetrics, slot: Int) {
-        slots.withLock { $0[slot] = metrics }
-    }
-
-    var merged: RunMetrics {
-        let all = slots.withLock { $0 }
-        var total = RunMetrics()
-        for metrics in all { total.merge(metrics) }
-        return total
-    }
-}

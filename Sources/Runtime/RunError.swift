@@ -12,7 +12,9 @@ public enum RunError: Error, CustomStringConvertible, Sendable {
         case .inputFailed(let reason): "input: \(reason)"
         case .outputFailed(let reason): "output: \(reason)"
         case .stateFailed(let reason): "state: \(reason)"
-        case .agentLoadFailed(let agent, let reason): "agent `\(agent)`: \(reason)"
+        case .agentLoadFailed(let agent, let reason):
+            // Agent set-up errors usually name the agent already; say it once.
+            reason.hasPrefix("agent `\(agent)`") ? reason : "agent `\(agent)`: \(reason)"
         case .missingEnvironment(let names):
             "environment variable\(names.count == 1 ? "" : "s") \(names.map { "`\($0)`" }.joined(separator: ", ")) not set (the plan reads \(names.count == 1 ? "it" : "them") through `env.`)"
         case .checkpointMismatch(let reason): "checkpoint: \(reason)"

@@ -3,11 +3,8 @@ import Foundation
 import Testing
 @testable import YAMLSource
 
-#if canImport(PipelineChecks)
-// Not a declared dependency of this test target; used when the module is available, so
-// the 50 MB test goes through the same entry point as `enrich lint`.
+// The 50 MB test goes through the same entry point as `enrich lint`.
 import PipelineChecks
-#endif
 
 /// Inputs meant to crash, hang or exhaust the parser. Each must end with one precise
 /// diagnostic at the right place. These check correctness, not speed: the time limit is
@@ -275,18 +272,9 @@ struct HostileInputTests {
         let size = try #require(FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
         #expect(size > 50 << 20)
 
-        #if canImport(PipelineChecks)
         let result = try Linter.lint(path: path)
         let file = result.file
         let diagnostics = result.diagnostics
-        #else
-        guard case .tooLarge(let diagnostic) = try SourceLoader.load(path: path) else {
-            Issue.record("a 50 MB file was loaded")
-            return
-        }
-        let file = SourceFile(path: path, bytes: [])
-        let diagnostics = [diagnostic]
-        #endif
         #expect(diagnostics.map(\.code) == [.fileTooLarge])
         #expect(diagnostics.first?.range.startPosition == Position(0, 1, 1))
         #expect(diagnostics.first?.range.file == path)
