@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", exact: "0.2.0"),
         .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.2"),
         .package(url: "https://github.com/yaslab/CSV.swift", exact: "2.5.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
     ],
@@ -100,6 +101,16 @@ let package = Package(
         .executableTarget(name: "StateCrashHelper", dependencies: ["RuntimeState"]),
         .executableTarget(name: "AgentsBenchmark", dependencies: ["Agents", "EventJSON"]),
         .executableTarget(name: "RuntimeBenchmark", dependencies: ["Runtime", "Planner", "PipelineChecks", "EventJSON"]),
+        // HTTP servers on 127.0.0.1 that stand in for the services agents call (latency,
+        // errors, hangs, resets on demand); for tests and benchmarks only.
+        .target(
+            name: "StandInServers",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
 
         // Tests.
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
@@ -133,6 +144,15 @@ let package = Package(
             dependencies: ["enrich", "Runtime", "Planner", "PipelineChecks", "EventJSON", "RuntimeState", "Agents", "NetworkAgents"]
         ),
         .testTarget(name: "EnrichCLITests", dependencies: ["enrich", "Diagnostics"]),
+        .testTarget(
+            name: "NetworkAgentsTests",
+            dependencies: [
+                "enrich", "NetworkAgents", "StandInServers", "Runtime", "RuntimeState", "Planner", "PipelineChecks", "Diagnostics",
+                "EventJSON", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6],
     cxxLanguageStandard: .cxx17

@@ -90,6 +90,8 @@ public final class AgentDecl: @unchecked Sendable {
     public var cache: CacheDecl?
     public var rateLimit: Located<RateLimit>?
     public var concurrency: Located<Int>?
+    /// `circuit_breaker:` as written; nil when absent (http agents then get the default).
+    public var circuitBreaker: CircuitBreakerDecl?
     public var http: HTTPSettings?
     /// Type-specific scalar settings (`table`, `key`, `database`, `model`, `function`...).
     public var settings: [String: Located<String>] = [:]
@@ -157,6 +159,24 @@ public struct RateLimit: Sendable, Hashable {
     public enum Per: String, Sendable { case second = "s", minute = "m", hour = "h" }
     public var count: Int
     public var per: Per
+}
+
+/// `circuit_breaker:`: when calls to an agent stop being made for a while.
+public struct CircuitBreakerDecl: Sendable {
+    /// false for `circuit_breaker: off`.
+    public var enabled: Bool
+    /// Failed calls in a row that open the circuit.
+    public var failures: Int
+    /// Also open when this share of the last `window` calls failed.
+    public var ratio: Double?
+    public var window: Int
+    /// How long the circuit stays open before one probe call.
+    public var cooldown: PipelineDuration
+    public var range: SourceRange
+
+    public static let defaultFailures = 5
+    public static let defaultWindow = 20
+    public static let defaultCooldown = PipelineDuration.milliseconds(10_000)
 }
 
 /// The keys only `http` agents have.

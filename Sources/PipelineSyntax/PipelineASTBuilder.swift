@@ -235,6 +235,14 @@ public struct PipelineASTBuilder {
             case "cache": agent.cache = cache(value)
             case "rate_limit": agent.rateLimit = rateLimit(value)
             case "concurrency": agent.concurrency = integer(value, "`concurrency`", minimum: 1)
+            case "circuit_breaker":
+                if kind?.value == .expr {
+                    diagnostics.emit(Diagnostic(
+                        .invalidValue, "`expr` agents make no calls, so `circuit_breaker` has nothing to guard", at: pair.key.range,
+                        help: ["remove `circuit_breaker`"]))
+                    continue
+                }
+                agent.circuitBreaker = circuitBreaker(value)
             default:
                 guard let specific, specific.all.contains(key) else {
                     if kind == nil, byKey["type"] != nil { continue }  // unknown type: already reported
@@ -460,6 +468,58 @@ public struct PipelineASTBuilder {
         requireKeys(["ttl"], in: pairs, of: node, what: "`cache`")
         guard let ttl else { return nil }
         return CacheDecl(key: key, ttl: ttl, range: node.range)
+    }
+
+    private mutating func circuitBreaker(_ node: YAMLNode) -> CircuitBreakerDecl? {
+        var decl = CircuitBreakerDecl(
+            enabled: true, failures: CircuitBreakerDecl.defaultFailures, ratio: nil, window: CircuitBreakerDecl.defaultWindow,
+            cooldown: CircuitBreakerDecl.defaultCooldown, range: node.range)
+        if let scalar = node.scalar, scalar.style == .plain, ["off", "false"].contains(scalar.value) {
+            decl.enabled = false
+            return decl
+        }
+        guard let pairs = mapping(node, "`circuit_breaker`", help: "write `circuit_breaker: {failures: 5, cooldown: 10s}`, or `circuit_breaker: off`") else {
+            return nil
+        }
+        var valid = true
+        for pair in pairs {
+            switch pair.keyText {
+            case "failures":
+                if let value = integer(pair.value, "`failures`", minimum: 1) { decl.failures = value.value } else { valid = false }
+            case "window":
+                if let value = integer(pair.value, "`window`", minimum: 2) { decl.window = value.value } else { valid = false }
+            case "ratio":
+                guard let scalar = pair.value.scalar, scalar.style == .plain, let ratio = Double(scalar.value), ratio.isFinite else {
+                    wrongType(pair.value, expected: "a number between 0 and 1, e.g. `0.5`", what: "`ratio`")
+                    valid = false
+                    continue
+                }
+                guard ratio > 0, ratio <= 1 else {
+                    diagnostics.emit(Diagnostic(
+                        .invalidValue, "`ratio` must be more than 0 and at most 1, found \(scalar.value)", at: pair.value.range,
+                        help: ["write the share of failed calls that opens the circuit, e.g. `0.5` for half"]))
+                    valid = false
+                    continue
+                }
+                decl.ratio = ratio
+            case "cooldown":
+                guard let value = duration(pair.value, "`cooldown`") else {
+                    valid = false
+                    continue
+                }
+                guard value.value.microseconds > 0 else {
+                    diagnostics.emit(Diagnostic(
+                        .invalidValue, "`cooldown` must be longer than 0", at: pair.value.range,
+                        help: ["write how long calls stop once the circuit opens, e.g. `10s`"]))
+                    valid = false
+                    continue
+                }
+                decl.cooldown = value.value
+            default:
+                unknownKey(pair, allowed: PipelineVocabulary.circuitBreakerKeys, context: "in `circuit_breaker`")
+            }
+        }
+        return valid ? decl : nil
     }
 
     private mutating func rateLimit(_ node: YAMLNode) -> Located<RateLimit>? {

@@ -3,10 +3,11 @@ public enum PipelineVocabulary {
     public static let topLevelKeys = ["pipeline", "version", "description", "deadline", "event", "dedup", "agents", "source", "sink"]
     public static let commonAgentKeys = [
         "name", "type", "description", "input", "output", "emit", "when", "after", "timeout", "retry",
-        "fallback", "cache", "rate_limit", "concurrency",
+        "fallback", "cache", "rate_limit", "concurrency", "circuit_breaker",
     ]
     public static let retryKeys = ["attempts", "backoff", "max_backoff", "jitter"]
     public static let cacheKeys = ["key", "ttl"]
+    public static let circuitBreakerKeys = ["failures", "ratio", "window", "cooldown"]
     public static let dedupKeys = ["key", "window"]
     public static let fallbackWords = ["cache", "skip", "fail"]
     public static let httpMethods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]

@@ -95,6 +95,8 @@ public struct PlanAgent: Hashable, Sendable {
     public var cache: PlanCache?
     public var rateLimit: PlanRateLimit?
     public var concurrency: Int
+    /// nil: calls are never held back by a circuit breaker.
+    public var circuitBreaker: PlanCircuitBreaker?
     /// Type-specific scalar settings (`table`, `key`, `database`, `model`, `function`...).
     public var settings: [String: String]
     public var command: [String]?
@@ -112,7 +114,8 @@ public struct PlanAgent: Hashable, Sendable {
         name: String, kind: String, inputs: [PlanInput], outputs: [PlanOutput], emit: Bool, when: PlanExpression?,
         dependencies: [Int], timeoutMicroseconds: Int64, retry: PlanRetry, fallback: PlanFallback, cache: PlanCache?,
         rateLimit: PlanRateLimit?, concurrency: Int, settings: [String: String], command: [String]?, http: PlanHTTP?,
-        timing: PlanTiming = PlanTiming(), stage: Int = 0, mergedFrom: [String] = [], after: [String] = []
+        timing: PlanTiming = PlanTiming(), stage: Int = 0, mergedFrom: [String] = [], after: [String] = [],
+        circuitBreaker: PlanCircuitBreaker? = nil
     ) {
         self.name = name
         self.kind = kind
@@ -127,6 +130,7 @@ public struct PlanAgent: Hashable, Sendable {
         self.cache = cache
         self.rateLimit = rateLimit
         self.concurrency = concurrency
+        self.circuitBreaker = circuitBreaker
         self.settings = settings
         self.command = command
         self.http = http
@@ -176,6 +180,23 @@ public struct PlanCache: Hashable, Sendable {
 public struct PlanRateLimit: Hashable, Sendable, Codable {
     public var count: Int
     public var perSeconds: Int
+}
+
+/// When a circuit breaker stops calls to an agent, and for how long.
+public struct PlanCircuitBreaker: Hashable, Sendable, Codable {
+    /// Failed calls in a row that open the circuit.
+    public var failures: Int
+    /// Also open when at least this share of the last `window` calls failed.
+    public var failureRatio: Double?
+    public var window: Int
+    public var cooldownMicroseconds: Int64
+
+    public init(failures: Int, failureRatio: Double? = nil, window: Int, cooldownMicroseconds: Int64) {
+        self.failures = failures
+        self.failureRatio = failureRatio
+        self.window = window
+        self.cooldownMicroseconds = cooldownMicroseconds
+    }
 }
 
 public struct PlanHTTP: Hashable, Sendable {

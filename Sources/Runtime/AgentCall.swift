@@ -5,10 +5,15 @@ public struct AgentCallFailure: Error, Sendable, Equatable {
     public var reason: String
     /// Whether trying again may succeed (timeouts, 5xx, resets); not for bad input.
     public var isRetryable: Bool
+    /// How long the service asked to be left alone (HTTP `Retry-After`), in microseconds:
+    /// the runtime waits at least this long before the next attempt, or gives up when
+    /// that would pass the event's deadline.
+    public var retryAfterMicroseconds: Int64?
 
-    public init(_ reason: String, retryable: Bool) {
+    public init(_ reason: String, retryable: Bool, retryAfterMicroseconds: Int64? = nil) {
         self.reason = reason
         self.isRetryable = retryable
+        self.retryAfterMicroseconds = retryAfterMicroseconds
     }
 }
 

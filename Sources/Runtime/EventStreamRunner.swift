@@ -191,7 +191,8 @@ public final class EventStreamRunner: Sendable {
         progressTask?.cancel()
         if let failure = readFailure.value { throw failure }
         let events = await writer.written
-        let metrics = board.merged
+        var metrics = board.merged
+        metrics.circuits = executor.circuitReports()
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds &- started) / 1e9
         return RunSummary(
             events: events, metrics: metrics, elapsedSeconds: elapsed, interruptedBy: stop.isSet ? stop.receivedSignal : nil,

@@ -327,7 +327,12 @@ public final class PlanExecutor: Sendable {
                 }
                 timeout = min(timeout, left)
             }
-            attempts = attempt
+            // An open circuit fails fast, before waiting for a slot or a token; it may
+            // also have opened while this call waited, so it is asked again after.
+            if agent.breaker?.refuses(now: DispatchTime.now().uptimeNanoseconds) == true {
+                lastFailure = attempts == 0 ? CircuitBreaker.openReason : lastFailure + "; " + CircuitBreaker.openReason
+                break
+            }
             let result: Result<JSONValue, AgentCallFailure>
             guard await agent.limits.acquire(maxWaitMicroseconds: deadlineLeft.map { $0 - elapsed() }) else {
                 lastFailure = "rate limit of `\(agent.name)`: no call possible before the event's deadline"
@@ -343,6 +348,14 @@ public final class PlanExecutor: Sendable {
                 }
                 timeout = min(timeout, left)
             }
+            let permission = agent.breaker?.permit(now: DispatchTime.now().uptimeNanoseconds) ?? .call
+            if permission == .refused {
+                agent.limits.release()
+                lastFailure = attempts == 0 ? CircuitBreaker.openReason : lastFailure + "; " + CircuitBreaker.openReason
+                break
+            }
+            let probe = permission == .probe
+            attempts = attempt
             switch agent.call {
             case .inline(let function)?:
                 do throws(AgentCallFailure) { result = .success(try function(request)) } catch { result = .failure(error) }
@@ -350,9 +363,15 @@ public final class PlanExecutor: Sendable {
                 result = await TimeoutRace.call(function, request: request, timeoutMicroseconds: timeout)
             case nil:
                 agent.limits.release()
+                agent.breaker?.abandon(probe: probe)
                 return .failure("agent has nothing to call", attempts: 0, latency: 0)
             }
             agent.limits.release()
+            if let breaker = agent.breaker {
+                // Only "the service did not answer usefully" counts against the circuit.
+                let failed = if case .failure(let failure) = result { failure.isRetryable } else { false }
+                breaker.record(failed: failed, probe: probe, now: DispatchTime.now().uptimeNanoseconds)
+            }
             switch result {
             case .success(let value):
                 if let key { agent.cache?.store(key, value: value, now: wallClock()) }
@@ -360,7 +379,19 @@ public final class PlanExecutor: Sendable {
             case .failure(let failure):
                 lastFailure = failure.reason
                 guard failure.isRetryable, attempt < agent.retry.attempts else { break }
-                let pause = agent.retry.pause(beforeRetry: attempt, random: &random)
+                if agent.breaker?.refuses(now: DispatchTime.now().uptimeNanoseconds) == true {
+                    lastFailure += "; " + CircuitBreaker.openReason
+                    break
+                }
+                // The service's Retry-After, when longer than the backoff, is the pause.
+                var pause = agent.retry.pause(beforeRetry: attempt, random: &random)
+                if let asked = failure.retryAfterMicroseconds, asked > pause {
+                    pause = asked
+                    if deadlineLeft == nil, asked > RetryPolicy.longestRetryAfterMicroseconds {
+                        lastFailure += "; Retry-After is longer than the \(RetryPolicy.longestRetryAfterMicroseconds / 1_000_000)s a retry waits"
+                        break
+                    }
+                }
                 if let deadlineLeft, elapsed() + pause >= deadlineLeft {
                     lastFailure += "; no time left for another attempt"
                     break

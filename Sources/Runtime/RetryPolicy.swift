@@ -6,6 +6,9 @@ struct RetryPolicy: Sendable {
     let backoffMicroseconds: Int64
     let maxBackoffMicroseconds: Int64
     let jitter: Bool
+    /// The longest `Retry-After` a retry waits for when the event has no deadline; a
+    /// service asking for more gets the fallback instead of a stalled event.
+    static let longestRetryAfterMicroseconds: Int64 = 60_000_000
 
     init(_ retry: PlanRetry) {
         attempts = max(1, retry.attempts)

@@ -14,6 +14,8 @@ public struct RunMetrics: Sendable {
     public var eventLatency = Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
     public var statuses: [String: Int] = [:]
     public var events = 0
+    /// Circuit breakers by agent name, filled in once the run is over.
+    public var circuits: [String: CircuitReport] = [:]
 
     public init() {}
 
@@ -63,6 +65,9 @@ public struct RunMetrics: Sendable {
             var outcomes = JSONObject()
             for outcome in AgentOutcome.allCases { if let count = metrics.outcomes[outcome] { outcomes[outcome.rawValue] = .int(Int64(count)) } }
             entry["outcomes"] = .object(outcomes)
+            if let circuit = circuits[name] {
+                entry["circuit"] = .object(JSONObject([("opens", .int(Int64(circuit.opens))), ("state", .string(circuit.phase))]))
+            }
             agentsObject[name] = .object(entry)
         }
         object["agents"] = .object(agentsObject)

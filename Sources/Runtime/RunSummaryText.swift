@@ -44,6 +44,10 @@ extension RunSummary {
             }
             lines.append(cells.joined(separator: "  "))
         }
+        for name in agentOrder {
+            guard let circuit = metrics.circuits[name], circuit.opens > 0 else { continue }
+            lines.append("circuit breaker of \(name): opened \(circuit.opens) time\(circuit.opens == 1 ? "" : "s"), now \(circuit.phase)")
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -11,6 +11,8 @@ struct RuntimeAgent: Sendable {
     let cache: ResultCache?
     /// Concurrency bound (awaited calls) and rate limit, shared across events.
     let limits: AgentLimits
+    /// Holds calls back while the agent's service is failing, shared across events.
+    let breaker: CircuitBreaker?
     /// Output names in plan order; produced values are stored at the same positions.
     let outputNames: [String]
     /// Output fields that come from the result: position, path and declared type.
@@ -20,8 +22,9 @@ struct RuntimeAgent: Sendable {
 
     var name: String { plan.name }
     /// Whether calls run inline on the worker: in-process agents without a rate limit
-    /// (a limited agent may have to wait for a token, which only the awaiting path can).
-    var isInline: Bool { (call?.isInline ?? true) && plan.rateLimit == nil }
+    /// (a limited agent may have to wait for a token, which only the awaiting path can)
+    /// and without a circuit breaker (which only the awaiting path consults).
+    var isInline: Bool { (call?.isInline ?? true) && plan.rateLimit == nil && breaker == nil }
 
     init(index: Int, plan: PlanAgent, call: AgentCall?, cache: ResultCache?) {
         self.index = index
@@ -30,6 +33,7 @@ struct RuntimeAgent: Sendable {
         self.retry = RetryPolicy(plan.retry)
         self.cache = cache
         self.limits = AgentLimits(plan, appliesConcurrency: !(call?.isInline ?? true))
+        self.breaker = call == nil ? nil : plan.circuitBreaker.map(CircuitBreaker.init)
         outputNames = plan.outputs.map(\.name)
         resultOutputs = plan.outputs.enumerated().compactMap { position, output in
             output.path.map { (position, $0, DeclaredType(output.type)) }

@@ -86,7 +86,9 @@ struct PlanFileTests {
 
     @Test func truncatedFileIsReportedAsCorrupt() throws {
         let bytes = PlanFile.encode(try PlannerFixture.compiled(Self.sample))
-        let error = #expect(throws: PlanFileError.self) { try PlanFile.decode(Array(bytes.prefix(bytes.count / 2))) }
+        // Cut at a line break (never inside a string) about halfway.
+        let cut = bytes[..<(bytes.count / 2)].lastIndex(of: UInt8(ascii: "\n")) ?? bytes.count / 2
+        let error = #expect(throws: PlanFileError.self) { try PlanFile.decode(Array(bytes.prefix(cut))) }
         guard case .corrupt(let detail)? = error else { Issue.record("expected .corrupt, got \(String(describing: error))"); return }
         #expect(detail.hasPrefix("unexpected end of input"))
         #expect(error?.description.hasPrefix("plan file is truncated or corrupt: unexpected end of input at line ") == true)

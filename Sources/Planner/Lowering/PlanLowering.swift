@@ -105,7 +105,21 @@ public enum PlanLowering {
             settings: settings,
             command: decl.command?.map(\.value),
             http: http,
-            after: decl.after.map(\.value))
+            after: decl.after.map(\.value),
+            circuitBreaker: circuitBreaker(decl, kind: kind))
+    }
+
+    /// The agent's circuit breaker as written, or the default for `http` agents.
+    private static func circuitBreaker(_ decl: AgentDecl, kind: AgentKind) -> PlanCircuitBreaker? {
+        guard let written = decl.circuitBreaker else {
+            guard kind == .http else { return nil }
+            return PlanCircuitBreaker(
+                failures: CircuitBreakerDecl.defaultFailures, window: CircuitBreakerDecl.defaultWindow,
+                cooldownMicroseconds: CircuitBreakerDecl.defaultCooldown.microseconds)
+        }
+        guard written.enabled else { return nil }
+        return PlanCircuitBreaker(
+            failures: written.failures, failureRatio: written.ratio, window: written.window, cooldownMicroseconds: written.cooldown.microseconds)
     }
 
     private static func lower(_ endpoint: EndpointDecl) -> PlanEndpoint {

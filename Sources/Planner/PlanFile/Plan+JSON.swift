@@ -86,6 +86,7 @@ extension PlanAgent {
             "cache": cache.map { .object(["key": $0.key?.json, "ttlMicroseconds": .int($0.ttlMicroseconds)]) },
             "rateLimit": rateLimit.map { .object(["count": .int(Int64($0.count)), "perSeconds": .int(Int64($0.perSeconds))]) },
             "concurrency": .int(Int64(concurrency)),
+            "circuitBreaker": circuitBreaker.map(\.json),
             "settings": .object(settings.mapValues(PlanJSON.string)),
             "command": command.map { .array($0.map(PlanJSON.string)) },
             "http": http.map(\.json),
@@ -155,7 +156,38 @@ extension PlanAgent {
             timing: planTiming,
             stage: try cursor.field("stage").count(),
             mergedFrom: try cursor.field("mergedFrom").strings(),
-            after: try cursor.field("after").strings())
+            after: try cursor.field("after").strings(),
+            circuitBreaker: try cursor.optionalField("circuitBreaker").map { block throws(PlanFileError) in try PlanCircuitBreaker(json: block) })
+    }
+}
+
+extension PlanCircuitBreaker {
+    var json: PlanJSON {
+        .object([
+            "failures": .int(Int64(failures)),
+            "failureRatio": failureRatio.map(PlanJSON.float),
+            "window": .int(Int64(window)),
+            "cooldownMicroseconds": .int(cooldownMicroseconds),
+        ])
+    }
+
+    init(json cursor: PlanJSONCursor) throws(PlanFileError) {
+        var ratio: Double?
+        if let field = cursor.optionalField("failureRatio") {
+            let value: Double
+            switch field.value {
+            case .float(let number): value = number
+            case .int(let number): value = Double(number)
+            default: throw field.mismatch("a number")
+            }
+            guard value > 0, value <= 1 else { throw field.mismatch("a share above 0 and at most 1") }
+            ratio = value
+        }
+        let cooldown = try cursor.field("cooldownMicroseconds").int()
+        guard cooldown > 0 else { throw try cursor.field("cooldownMicroseconds").mismatch("a cooldown above 0") }
+        self.init(
+            failures: try cursor.field("failures").count(minimum: 1), failureRatio: ratio, window: try cursor.field("window").count(minimum: 2),
+            cooldownMicroseconds: cooldown)
     }
 }
 
