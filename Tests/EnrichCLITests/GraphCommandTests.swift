@@ -32,7 +32,9 @@ struct GraphCommandTests {
 
     @Test func truncatedPlanExitsTwoAndSaysSo() throws {
         let bytes = try Data(contentsOf: URL(fileURLWithPath: try Self.compiledPlan()))
-        let path = try EnrichProcess.temporaryFile(String(decoding: bytes.prefix(bytes.count / 3), as: UTF8.self), name: "plan.json")
+        // Cut at a line break (never inside a string) about a third of the way in.
+        let cut = bytes[..<(bytes.count / 3)].lastIndex(of: UInt8(ascii: "\n")) ?? bytes.count / 3
+        let path = try EnrichProcess.temporaryFile(String(decoding: bytes.prefix(upTo: cut), as: UTF8.self), name: "plan.json")
         let outcome = try EnrichProcess.run(["graph", path])
         #expect(outcome.status == 2)
         #expect(outcome.stderr.contains("enrich: error: \(path): plan file is truncated or corrupt: unexpected end of input at line "))

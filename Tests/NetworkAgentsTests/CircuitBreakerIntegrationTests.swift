@@ -1,5 +1,6 @@
 import EventJSON
 import Foundation
+import NetworkAgents
 import Planner
 import StandInServers
 import Testing
@@ -173,6 +174,39 @@ extension NetworkAgentBehaviour {
                 #expect(server.requestCount == 8)
                 #expect(live.executor.circuitReports()["crm"] == nil)
                 await live.shutdown()
+            }
+        }
+
+        @Test func aRunReportsHowOftenTheCircuitOpened() async throws {
+            let workspace = try Workspace()
+            defer { workspace.remove() }
+            let replies = ReplyScript(then: .status(500))
+            try await withStandIn(replies.handler) { server in
+                let yaml = Self.pipeline(url: server.baseURL, breaker: "{failures: 3, cooldown: 60s}")
+                    .replacingOccurrences(of: "  retry: 0\n", with: "  retry: 0\n  concurrency: 1\n")
+                let plan = try compilePlan(yaml)
+                try workspace.write((1...20).map { Self.event($0) }.joined(separator: "\n") + "\n", to: "in.jsonl")
+                let network = NetworkAgentProvider(plan: plan)
+                let runner = try EventStreamRunner(
+                    plan: plan, calls: NetworkCalls(network: network), codec: JSONLinesCodec(plan: plan), state: nil, cachePersistence: nil,
+                    environment: [:])
+                var configuration = RunConfiguration(
+                    input: .file(workspace.path("in.jsonl")), output: .file(workspace.path("out.jsonl")), deadLetterPath: workspace.path("dead.jsonl"))
+                configuration.workers = 1
+                let finalConfiguration = configuration
+                let summary = try await bounded(seconds: 20) { try await runner.run(finalConfiguration) }
+                await network.shutdown()
+
+                #expect(server.requestCount == 3)
+                #expect(summary.metrics.circuits["crm"] == CircuitReport(opens: 1, phase: "open"))
+                #expect(summary.metrics.agents["crm"]?.outcomes[.defaulted] == 20)
+                #expect(summary.text(agentOrder: ["crm"]).contains("circuit breaker of crm: opened 1 time, now open"))
+                let json = summary.metrics.json(elapsedSeconds: summary.elapsedSeconds, agentOrder: ["crm"])
+                #expect(json[path: ["agents", "crm", "circuit"]] == .object(JSONObject([("opens", .int(1)), ("state", .string("open"))])))
+                let reasons = workspace.lines("out.jsonl").compactMap { line in
+                    (try? JSONReader.parse(Array(line.utf8)))?[path: ["_enrichment", "agents", "crm", "reason"]]
+                }
+                #expect(reasons.filter { $0 == .string("circuit open") }.count == 17)
             }
         }
     }

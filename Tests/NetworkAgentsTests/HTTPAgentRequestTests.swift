@@ -228,5 +228,38 @@ extension NetworkAgentBehaviour {
                 await live.shutdown()
             }
         }
+
+        @Test func theRateLimitSpacesRequestsToTheService() async throws {
+            try await withStandIn({ _ in .json("{\"v\":1}") }) { server in
+                let plan = try compilePlan(
+                    """
+                    agents:
+                    - name: crm
+                      type: http
+                      url: "\(server.baseURL)/u/{event.id}"
+                      rate_limit: 20/s
+                      timeout: 5s
+                      fallback: skip
+                      output:
+                        v: v
+                    """)
+                let live = try LiveExecutor(plan)
+                let results = try await withThrowingTaskGroup(of: EventResult.self) { group in
+                    for index in 0..<30 { group.addTask { try await live.process("{\"id\":\"\(index)\"}") } }
+                    var all: [EventResult] = []
+                    for try await result in group { all.append(result) }
+                    return all
+                }
+                #expect(results.allSatisfy { $0.field("v") == .int(1) })
+                // A burst of 20, then one every 50ms: the last ten take at least 450ms more.
+                let times = server.requests.map(\.receivedAt).sorted()
+                #expect(times.count == 30)
+                if let first = times.first, let last = times.last {
+                    let span = Double(last - first) / 1e9
+                    #expect(span >= 0.45, "30 requests at 20/s came within \(span)s")
+                }
+                await live.shutdown()
+            }
+        }
     }
 }
