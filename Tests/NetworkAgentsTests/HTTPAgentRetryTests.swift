@@ -147,5 +147,30 @@ extension NetworkAgentBehaviour {
             #expect(result.reports.first?.reason == "timed out after 200ms")
             #expect(elapsed >= 0.19 && elapsed < 2, "took \(elapsed)s")
         }
+
+        @Test func withoutADeadlineARetryAfterOverAMinuteFallsBackAtOnce() async throws {
+            let (result, requests, elapsed) = try await Self.run(
+                [.status(429, headers: [("Retry-After", "120")])], retry: "{attempts: 3, backoff: 10ms, jitter: false}")
+            #expect(requests.count == 1)
+            #expect(result.field("segment") == .string("none"))
+            #expect(elapsed < 1.0, "gave up after \(elapsed)s instead of at once")
+            #expect(result.reports.first?.reason?.hasSuffix("; Retry-After is longer than the 60s a retry waits") == true)
+        }
+
+        @Test func aRefusedConnectionIsRetried() async throws {
+            // A port that was just listening and no longer is: connections are refused.
+            let closed = try await StandInServer.start { _ in Self.ok }
+            let port = closed.port
+            await closed.stop()
+            let plan = try compilePlan(Self.pipeline(url: "http://127.0.0.1:\(port)"))
+            let live = try LiveExecutor(plan)
+            let result = try await live.process("{\"user_id\":\"u1\"}")
+            let report = try #require(result.reports.first)
+            #expect(report.attempts == 3)
+            #expect(report.outcome == .defaulted)
+            // AsyncHTTPClient keeps trying to connect until the attempt's time is up.
+            #expect(report.reason == "3 attempts failed; last: timed out after 500ms")
+            await live.shutdown()
+        }
     }
 }
