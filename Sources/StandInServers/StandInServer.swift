@@ -15,7 +15,10 @@ public final class StandInServer: Sendable {
 
     /// What the server has seen so far.
     public struct Tally: Sendable {
+        /// The first requests, up to the limit given to ``StandInServer/start(keepingRequests:handler:)``.
         public var requests: [StandInRequest] = []
+        /// Every request received, kept or not.
+        public var requestCount = 0
         public var connectionsAccepted = 0
         public var openConnections = 0
         public var maxOpenConnections = 0
@@ -27,6 +30,9 @@ public final class StandInServer: Sendable {
     private final class Ledger: Sendable {
         let tally = Mutex(Tally())
         let channels = Mutex<[Int: any Channel]>([:])
+        let keepRequests: Int
+
+        init(keepRequests: Int) { self.keepRequests = keepRequests }
     }
 
     public let port: Int
@@ -47,10 +53,14 @@ public final class StandInServer: Sendable {
     /// A snapshot of what the server has seen.
     public var seen: Tally { ledger.tally.withLock { $0 } }
     public var requests: [StandInRequest] { seen.requests }
-    public var requestCount: Int { ledger.tally.withLock { $0.requests.count } }
+    public var requestCount: Int { ledger.tally.withLock { $0.requestCount } }
 
     /// Starts a server on 127.0.0.1 at a port the system picks.
-    public static func start(handler: @escaping Handler) async throws -> StandInServer {
+    ///
+    /// `handler` is called once per request and must return (a reply may still hang);
+    /// the first `keepingRequests` requests are kept for ``requests``, so a long
+    /// benchmark run does not grow without bound.
+    public static func start(keepingRequests: Int = 10_000, handler: @escaping Handler) async throws -> StandInServer {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 256)
@@ -64,7 +74,7 @@ public final class StandInServer: Sendable {
             try? await channel.channel.close()
             throw StandInServerError.noPort
         }
-        let ledger = Ledger()
+        let ledger = Ledger(keepRequests: keepingRequests)
         let serving = Task<Void, Never> {
             _ = try? await withThrowingDiscardingTaskGroup { group in
                 try await channel.executeThenClose { inbound in
@@ -116,7 +126,8 @@ public final class StandInServer: Sendable {
                         method: received.method.rawValue, uri: received.uri, headers: received.headers.map { ($0.name, $0.value) },
                         body: body, connection: id, receivedAt: DispatchTime.now().uptimeNanoseconds)
                     ledger.tally.withLock { tally in
-                        tally.requests.append(request)
+                        tally.requestCount += 1
+                        if tally.requests.count < ledger.keepRequests { tally.requests.append(request) }
                         tally.requestsInFlight += 1
                         tally.maxRequestsInFlight = max(tally.maxRequestsInFlight, tally.requestsInFlight)
                     }

@@ -53,4 +53,18 @@ struct StandInServerTests {
         try await client.shutdown()
         await server.stop()
     }
+
+    @Test func keepsOnlyTheFirstRequestsButCountsAll() async throws {
+        let server = try await StandInServer.start(keepingRequests: 2) { _ in .json("{}") }
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        for index in 0..<5 {
+            let response = try await client.execute(HTTPClientRequest(url: server.baseURL + "/\(index)"), timeout: .seconds(5))
+            _ = try await response.body.collect(upTo: 1 << 16)
+        }
+        #expect(server.requestCount == 5)
+        #expect(server.requests.map(\.path) == ["/0", "/1"])
+        #expect(server.seen.connectionsAccepted == 1, "keep-alive: one connection for sequential requests")
+        try await client.shutdown()
+        await server.stop()
+    }
 }
