@@ -261,5 +261,34 @@ extension NetworkAgentBehaviour {
                 await live.shutdown()
             }
         }
+
+        @Test func eventDataCannotInjectHeaders() async throws {
+            try await withStandIn({ _ in .json("{\"v\":1}") }) { server in
+                let plan = try compilePlan(
+                    """
+                    agents:
+                    - name: crm
+                      type: http
+                      url: "\(server.baseURL)/u"
+                      headers:
+                        Authorization: "Bearer {env.CRM_TOKEN}"
+                        X-User: "{event.name}"
+                      retry: 2
+                      fallback: skip
+                      output:
+                        v: v
+                    """)
+                let live = try LiveExecutor(plan, environment: ["CRM_TOKEN": "tok-abcdef-123"])
+                let result = try await live.process("{\"name\":\"ann\\r\\nX-Admin: yes\"}")
+                #expect(server.requestCount == 0)
+                let report = try #require(live.report("crm", in: result))
+                #expect(report.attempts == 1)
+                #expect(report.reason == "request to 127.0.0.1 failed: a header has characters HTTP does not allow")
+                let fine = try await live.process("{\"name\":\"ann\"}")
+                #expect(fine.field("v") == .int(1))
+                #expect(server.requests.first?.header("X-Admin") == nil)
+                await live.shutdown()
+            }
+        }
     }
 }
