@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
         .package(url: "https://github.com/yaslab/CSV.swift", exact: "2.5.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", exact: "1.0.2"),
     ],
     targets: [
         // Front end.
@@ -79,12 +80,20 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
+        // `process` and `local_llm` agents: long-running children speaking JSON lines.
+        .target(
+            name: "ProcessAgents",
+            dependencies: [
+                "Runtime", "Planner", "EventJSON",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
+        ),
 
         // Command line.
         .target(
             name: "EnrichCLI",
             dependencies: [
-                "PipelineChecks", "Planner", "Diagnostics", "Runtime", "RuntimeState", "Agents", "NetworkAgents", "EventJSON",
+                "PipelineChecks", "Planner", "Diagnostics", "Runtime", "RuntimeState", "Agents", "NetworkAgents", "ProcessAgents", "EventJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -133,6 +142,7 @@ let package = Package(
             dependencies: ["enrich", "Runtime", "Planner", "PipelineChecks", "EventJSON", "RuntimeState", "Agents", "NetworkAgents"]
         ),
         .testTarget(name: "EnrichCLITests", dependencies: ["enrich", "Diagnostics"]),
+        .testTarget(name: "ProcessAgentsTests", dependencies: ["ProcessAgents", "Runtime", "Planner", "EventJSON", "enrich"]),
     ],
     swiftLanguageModes: [.v6],
     cxxLanguageStandard: .cxx17

@@ -98,6 +98,8 @@ public struct PlanAgent: Hashable, Sendable {
     /// Type-specific scalar settings (`table`, `key`, `database`, `model`, `function`...).
     public var settings: [String: String]
     public var command: [String]?
+    /// `env:` of process agents: variables set for the child (literal values).
+    public var environment: [String: String]?
     public var http: PlanHTTP?
     /// Timing annotations from slack analysis, all in microseconds.
     public var timing: PlanTiming
@@ -112,7 +114,8 @@ public struct PlanAgent: Hashable, Sendable {
         name: String, kind: String, inputs: [PlanInput], outputs: [PlanOutput], emit: Bool, when: PlanExpression?,
         dependencies: [Int], timeoutMicroseconds: Int64, retry: PlanRetry, fallback: PlanFallback, cache: PlanCache?,
         rateLimit: PlanRateLimit?, concurrency: Int, settings: [String: String], command: [String]?, http: PlanHTTP?,
-        timing: PlanTiming = PlanTiming(), stage: Int = 0, mergedFrom: [String] = [], after: [String] = []
+        timing: PlanTiming = PlanTiming(), stage: Int = 0, mergedFrom: [String] = [], after: [String] = [],
+        environment: [String: String]? = nil
     ) {
         self.name = name
         self.kind = kind
@@ -129,6 +132,7 @@ public struct PlanAgent: Hashable, Sendable {
         self.concurrency = concurrency
         self.settings = settings
         self.command = command
+        self.environment = environment
         self.http = http
         self.timing = timing
         self.stage = stage

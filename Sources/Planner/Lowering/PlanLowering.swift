@@ -105,7 +105,10 @@ public enum PlanLowering {
             settings: settings,
             command: decl.command?.map(\.value),
             http: http,
-            after: decl.after.map(\.value))
+            after: decl.after.map(\.value),
+            environment: decl.environment.map { variables in
+                variables.reduce(into: [:]) { result, variable in result[variable.name.value] = variable.value.value }
+            })
     }
 
     private static func lower(_ endpoint: EndpointDecl) -> PlanEndpoint {

@@ -88,6 +88,7 @@ extension PlanAgent {
             "concurrency": .int(Int64(concurrency)),
             "settings": .object(settings.mapValues(PlanJSON.string)),
             "command": command.map { .array($0.map(PlanJSON.string)) },
+            "environment": environment.map { .object($0.mapValues(PlanJSON.string)) },
             "http": http.map(\.json),
             "timing": .object([
                 "worstCaseMicroseconds": .int(timing.worstCaseMicroseconds),
@@ -121,6 +122,12 @@ extension PlanAgent {
         }
         var settings: [String: String] = [:]
         for (key, value) in try cursor.field("settings").members() { settings[key] = try value.string() }
+        var environment: [String: String]?
+        if let block = cursor.optionalField("environment") {
+            var variables: [String: String] = [:]
+            for (key, value) in try block.members() { variables[key] = try value.string() }
+            environment = variables
+        }
         var dependencies: [Int] = []
         for item in try cursor.field("dependencies").array() { dependencies.append(try item.count()) }
         let timing = try cursor.field("timing")
@@ -155,7 +162,8 @@ extension PlanAgent {
             timing: planTiming,
             stage: try cursor.field("stage").count(),
             mergedFrom: try cursor.field("mergedFrom").strings(),
-            after: try cursor.field("after").strings())
+            after: try cursor.field("after").strings(),
+            environment: environment)
     }
 }
 
