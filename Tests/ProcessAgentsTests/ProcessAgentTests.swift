@@ -11,7 +11,7 @@ struct ProcessAgentTests {
     @Test func manyRequestsInFlightAreMatchedByIDWhateverTheOrderOfAnswers() async throws {
         let agent = ProcessAgent(settings: StandIn.settings())
         try await agent.start()
-        let finished = Mutex<[Int]>([])
+        let finished = CollectedLog()
         let count = 30
         let started = ContinuousClock.now
         let results = await withTaskGroup(of: (Int, Result<JSONValue, AgentCallFailure>).self) { group in
@@ -20,7 +20,7 @@ struct ProcessAgentTests {
                     // Earlier requests wait longer, so answers come back in reverse order.
                     let text = index.isMultiple(of: 2) ? "great service, love it \(index)" : "slow and broken \(index)"
                     let result = await call(agent, StandIn.inputs(text, delayMilliseconds: (count - index) * 20))
-                    finished.withLock { $0.append(index) }
+                    finished.append(String(index))
                     return (index, result)
                 }
             }
@@ -33,7 +33,7 @@ struct ProcessAgentTests {
             let value = try #require(results[index]?.success, "request \(index) failed: \(String(describing: results[index]?.failure))")
             #expect(StandIn.label(value) == (index.isMultiple(of: 2) ? "positive" : "negative"))
         }
-        let order = finished.withLock { $0 }
+        let order = finished.all.compactMap { Int($0) }
         #expect(order.first == count - 1, "the request with the shortest delay should finish first: \(order)")
         #expect(order != Array(0..<count))
         // One after another the delays add up to 9.3 s; in flight together they take ~0.6 s.

@@ -2,7 +2,8 @@
 """A pure-Python stand-in for hf_sentiment.py: same protocol, no third-party packages.
 
 It scores `inputs.text` with a small word list (deterministic) and answers
-{"label": "positive"|"negative"|"neutral", "score": float, "positive": int, "negative": int}.
+{"label": "positive"|"negative"|"neutral", "score": float, "positive": int, "negative": int,
+"pid": its process id}.
 Requests are answered on worker threads, so many are in flight at once and answers
 can come back in any order.
 
@@ -82,6 +83,7 @@ def main():
             send(json.dumps({"id": request_id, "error": "input `text` must be a string", "retryable": False}))
             return
         output = score(text)
+        output["pid"] = os.getpid()
         if args.echo_env:
             output["env"] = os.environ.get(args.echo_env)
         send(json.dumps({"id": request_id, "output": output}))
