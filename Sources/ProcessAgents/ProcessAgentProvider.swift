@@ -27,14 +27,21 @@ public final class ProcessAgentProvider: Sendable {
 
     private let agents: [String: ProcessAgent]
 
-    /// Resolves every process agent's command; throws if one has none to run.
+    /// Resolves every process agent's command and `env:` (`{env.NAME}` read from
+    /// `environment`); throws if one has no command or names an unset variable.
     public init(plan: Plan, options: Options, environment: [String: String]) throws(ProcessAgentError) {
         var agents: [String: ProcessAgent] = [:]
         for agent in plan.agents where Self.handles(kind: agent.kind) {
             var settings = ProcessAgentSettings(
                 name: agent.name,
                 command: try SidecarCommand.command(for: agent, options: options, environment: environment))
-            settings.environment = agent.environment ?? [:]
+            for (name, template) in agent.environment ?? [:] {
+                do throws(EnvironmentTemplateError) {
+                    settings.environment[name] = try EnvironmentTemplate.resolve(template, environment: environment)
+                } catch {
+                    throw ProcessAgentError(agent: agent.name, "env \(name): \(error.message)")
+                }
+            }
             if agent.kind == "local_llm", let model = agent.settings["model"] { settings.environment["ENRICH_MODEL"] = model }
             settings.workingDirectory = options.baseDirectory
             settings.maxInFlight = max(agent.concurrency * 4, 64)

@@ -29,7 +29,7 @@ struct EnrichRunProcessAgentTests {
         #expect(events.allSatisfy { ($0["_enrichment"] as? [String: Any])?["status"] as? String == "complete" })
     }
 
-    @Test func aProcessAgentEnrichesEventsWithItsEnvironmentAndLeavesNoChildBehind() throws {
+    @Test func aProcessAgentWithEnvAndALocalLLMWithItsOwnCommandEnrichEvents() throws {
         let outcome = try BoundedEnrich.run(
             ["run", "samples/ticket-tone.yaml", "--state", ":memory:", "--progress", "never"], stdin: Self.events)
         #expect(outcome.status == 0, "\(outcome.stderr)")
@@ -38,7 +38,7 @@ struct EnrichRunProcessAgentTests {
         #expect(events.map { $0["model_label"] as? String } == ["positive", "negative", "neutral"])
         #expect(events.allSatisfy { $0["tone_source"] as? String == "word-list" })
         #expect((events.first?["tone_score"] as? Double) == 1.0)
-        // Both children were stopped before enrich exited.
+        // `env:` is kept in the plan, as written.
         let plan = try BoundedEnrich.run(["compile", "samples/ticket-tone.yaml", "-o", "-"])
         #expect(plan.stdout.contains("\"TONE_SOURCE\": \"word-list\""))
     }
@@ -75,6 +75,33 @@ struct EnrichRunProcessAgentTests {
         #expect("\(metadata)".contains("timed out after 300ms"))
         let pid = try #require(events[0]["tone_pid"] as? Int)
         #expect(!processExists(Int32(pid)), "the child must be gone once enrich has exited")
+    }
+
+    @Test func envValuesReadEnrichsVariablesAtStartAndPlansKeepOnlyTheReference() throws {
+        let pipeline = try BoundedEnrich.temporaryFile("""
+            agents:
+            - name: tone
+              type: process
+              command: [python3, \(StandIn.script), --echo-env, TONE_GREETING]
+              env:
+                TONE_GREETING: "hello {env.ENRICH_TEST_SECRET}"
+              input:
+                text: event.body
+              output:
+                greeting: env
+            """)
+        let secret = "s3cr3t-value-never-in-plans"
+        let outcome = try BoundedEnrich.run(
+            ["run", pipeline, "--state", ":memory:", "--progress", "never"], stdin: Self.events, environment: ["ENRICH_TEST_SECRET": secret])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(try Self.lines(outcome.stdout).map { $0["greeting"] as? String } == Array(repeating: "hello \(secret)", count: 3))
+        let plan = try BoundedEnrich.run(["compile", pipeline, "-o", "-"], environment: ["ENRICH_TEST_SECRET": secret])
+        #expect(plan.stdout.contains("\"TONE_GREETING\": \"hello {env.ENRICH_TEST_SECRET}\""))
+        #expect(!plan.stdout.contains(secret))
+
+        let unset = try BoundedEnrich.run(["run", pipeline, "--state", ":memory:"], stdin: Self.events)
+        #expect(unset.status == 2)
+        #expect(unset.stderr.contains("agent `tone`: env TONE_GREETING: the environment variable ENRICH_TEST_SECRET (`{env.ENRICH_TEST_SECRET}` in `env:`) is not set"))
     }
 
     @Test func aModelServerThatCannotLoadStopsTheRunWithItsMessage() throws {
@@ -130,8 +157,9 @@ enum BoundedEnrich {
         return directory.appendingPathComponent("enrich")
     }
 
-    static func run(_ arguments: [String], stdin: String = "", timeout: TimeInterval = 60) throws -> Outcome {
+    static func run(_ arguments: [String], stdin: String = "", environment: [String: String] = [:], timeout: TimeInterval = 60) throws -> Outcome {
         let process = Process()
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = StandIn.packageRoot

@@ -261,3 +261,26 @@ struct ProcessResponseTests {
         #expect(ProcessResponse.quote(Array("short".utf8)) == "`short`")
     }
 }
+
+@Suite("env: values of process agents")
+struct EnvironmentTemplateTests {
+    @Test func environmentReferencesAreReplacedAndBracesEscaped() throws {
+        let environment = ["CRM_TOKEN": "s3cr3t", "REGION": "eu"]
+        #expect(try EnvironmentTemplate.resolve("plain", environment: environment) == "plain")
+        #expect(try EnvironmentTemplate.resolve("Bearer {env.CRM_TOKEN}", environment: environment) == "Bearer s3cr3t")
+        #expect(try EnvironmentTemplate.resolve("{ env.REGION }-{env.REGION}", environment: environment) == "eu-eu")
+        #expect(try EnvironmentTemplate.resolve("{{literal}}", environment: environment) == "{literal}")
+    }
+
+    @Test func unsetVariablesOtherReferencesAndStrayBracesAreErrors() {
+        #expect(throws: EnvironmentTemplateError.self) { try EnvironmentTemplate.resolve("{env.MISSING}", environment: [:]) }
+        #expect(throws: EnvironmentTemplateError.self) { try EnvironmentTemplate.resolve("{event.user_id}", environment: [:]) }
+        #expect(throws: EnvironmentTemplateError.self) { try EnvironmentTemplate.resolve("open { only", environment: [:]) }
+        #expect(throws: EnvironmentTemplateError.self) { try EnvironmentTemplate.resolve("close } only", environment: [:]) }
+        do {
+            _ = try EnvironmentTemplate.resolve("{env.MISSING}", environment: [:])
+        } catch {
+            #expect(error.message == "the environment variable MISSING (`{env.MISSING}` in `env:`) is not set")
+        }
+    }
+}
