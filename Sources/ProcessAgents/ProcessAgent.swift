@@ -128,6 +128,8 @@ public final class ProcessAgent: Sendable {
         switch state.phase {
         case .notStarted:
             return AgentCallFailure("process agent `\(name)` was not started", retryable: false)
+        case .starting where state.restarts > 0:
+            return AgentCallFailure("process agent `\(name)` is restarting (the new process has not written its ready line yet)", retryable: true)
         case .starting:
             return AgentCallFailure("process agent `\(name)` is starting (its ready line has not come yet)", retryable: true)
         case .restarting(let until, let reason):

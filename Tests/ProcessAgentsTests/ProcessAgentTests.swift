@@ -83,7 +83,7 @@ struct ProcessAgentTests {
         // While it waits to restart, calls fail at once.
         let during = await call(agent, StandIn.inputs("good"))
         #expect(during.failure?.isRetryable == true)
-        #expect(during.failure?.reason.contains("is restarting in") == true || during.failure?.reason.contains("is starting") == true)
+        #expect(during.failure?.reason.contains("process agent `sentiment` is restarting") == true)
         #expect(agent.status.restarts == 1)
         #expect(await eventually { agent.status.phase == "ready" })
         let secondPID = try #require(agent.status.processID)
