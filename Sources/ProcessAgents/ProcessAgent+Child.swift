@@ -45,11 +45,16 @@ extension ProcessAgent {
         } else {
             executable = .name(program)
         }
+        // Its own process group: a Ctrl-C on the terminal reaches enrich, which finishes
+        // the events in flight (still served by the child) and then stops the child.
+        var options = PlatformOptions()
+        options.processGroupID = 0
         let configuration = Configuration(
             executable: executable,
             arguments: Arguments(Array(settings.command.dropFirst())),
             environment: .inherit.updating(overrides),
-            workingDirectory: settings.workingDirectory.map { .init($0) })
+            workingDirectory: settings.workingDirectory.map { .init($0) },
+            platformOptions: options)
 
         let session = ChildSession()
         do {

@@ -185,6 +185,7 @@ struct ProcessAgentTests {
         try await agent.start()
         let pid = try #require(agent.status.processID)
         #expect(processExists(pid))
+        #expect(getpgid(pid) == pid, "the child leads its own process group, out of reach of the terminal's Ctrl-C")
         #expect(await call(agent, StandIn.inputs("good")).success != nil)
         let started = ContinuousClock.now
         await agent.shutdown()
