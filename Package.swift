@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.2"),
         .package(url: "https://github.com/yaslab/CSV.swift", exact: "2.5.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", exact: "1.0.2"),
     ],
     targets: [
         // Front end.
@@ -80,12 +81,20 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
+        // `process` and `local_llm` agents: long-running children speaking JSON lines.
+        .target(
+            name: "ProcessAgents",
+            dependencies: [
+                "Runtime", "Planner", "EventJSON",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
+        ),
 
         // Command line.
         .target(
             name: "EnrichCLI",
             dependencies: [
-                "PipelineChecks", "Planner", "Diagnostics", "Runtime", "RuntimeState", "Agents", "NetworkAgents", "EventJSON",
+                "PipelineChecks", "Planner", "Diagnostics", "Runtime", "RuntimeState", "Agents", "NetworkAgents", "ProcessAgents", "EventJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -153,6 +162,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        .testTarget(name: "ProcessAgentsTests", dependencies: ["ProcessAgents", "Runtime", "Planner", "EventJSON", "enrich"]),
     ],
     swiftLanguageModes: [.v6],
     cxxLanguageStandard: .cxx17

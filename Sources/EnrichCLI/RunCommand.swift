@@ -4,6 +4,7 @@ import EventJSON
 import Foundation
 import NetworkAgents
 import Planner
+import ProcessAgents
 import Runtime
 
 /// `enrich run FILE|PLAN`: enriches a stream of JSON Lines events.
@@ -25,7 +26,11 @@ struct RunCommand: AsyncParsableCommand {
             checkpoint them and stop. With standard output the delivery is at least once.
 
             Relative paths in the pipeline (tables, databases) resolve against the current \
-            directory, or --base-dir.
+            directory, or --base-dir; `process` and `local_llm` agents run there as child \
+            processes speaking JSON lines, each started (and ready) before the first event \
+            and stopped at the end. A `local_llm` agent without `command:` runs the bundled \
+            model server `python3 DIR/hf_sentiment.py --model MODEL` (DIR: --sidecar-dir, \
+            else $ENRICH_SIDECARS, else samples/sidecars under the base directory).
 
             EXIT STATUS
               0    every line was processed (some may be in the dead-letter file)
@@ -79,12 +84,31 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Directory that relative paths in the pipeline resolve against.", valueName: "dir"))
     var baseDir: String?
 
+    @Option(help: ArgumentHelp("Directory holding the bundled sidecars (hf_sentiment.py) for `local_llm` agents without `command:`.", valueName: "dir"))
+    var sidecarDir: String?
+
+    @Option(
+        name: .customLong("process-command"),
+        help: ArgumentHelp("Run a process or local_llm agent's child as COMMAND (words split at spaces) instead of its own; repeatable.", valueName: "agent=command"))
+    var processCommands: [String] = []
+
     enum ProgressChoice: String, ExpressibleByArgument, CaseIterable { case auto, always, never }
 
     func validate() throws {
         if maxInFlight < 1 { throw ValidationError("--max-in-flight must be at least 1") }
         if workers < 1 { throw ValidationError("--workers must be at least 1") }
         if batchSize < 1 || batchSize > 65_536 { throw ValidationError("--batch-size must be between 1 and 65536") }
+        for item in processCommands where Self.splitCommand(item) == nil {
+            throw ValidationError("--process-command takes AGENT=COMMAND, e.g. `sentiment=python3 samples/sidecars/standin_sentiment.py`; got `\(item)`")
+        }
+    }
+
+    /// `name=word word...` split into the agent's name and the command's words.
+    static func splitCommand(_ item: String) -> (agent: String, command: [String])? {
+        guard let equals = item.firstIndex(of: "=") else { return nil }
+        let agent = String(item[..<equals]).trimmingCharacters(in: .whitespaces)
+        let command = item[item.index(after: equals)...].split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        return agent.isEmpty || command.isEmpty ? nil : (agent, command)
     }
 
     func run() async throws {
@@ -98,12 +122,24 @@ struct RunCommand: AsyncParsableCommand {
         }
         let network = NetworkAgentProvider(plan: plan)
         let base = URL(fileURLWithPath: baseDir ?? FileManager.default.currentDirectoryPath, isDirectory: true)
-        let calls = PipelineAgentCalls(inProcess: InProcessAgentCalls(baseDirectory: base), network: network)
-        let runner: EventStreamRunner
+        let processes: ProcessAgentProvider
         do {
-            runner = try EventStreamRunner(plan: plan, calls: calls, codec: JSONLinesCodec(plan: plan), state: runState, cachePersistence: runState)
+            processes = try ProcessAgentProvider(plan: plan, options: processOptions(plan: plan, base: base), environment: ProcessInfo.processInfo.environment)
         } catch {
             await network.shutdown()
+            throw PipelineCompilation.fail("\(error)")
+        }
+        @Sendable func stopAgents() async {
+            await processes.shutdown()
+            await network.shutdown()
+        }
+        let calls = PipelineAgentCalls(inProcess: InProcessAgentCalls(baseDirectory: base), network: network, processes: processes)
+        let runner: EventStreamRunner
+        do {
+            try await processes.start()
+            runner = try EventStreamRunner(plan: plan, calls: calls, codec: JSONLinesCodec(plan: plan), state: runState, cachePersistence: runState)
+        } catch {
+            await stopAgents()
             throw PipelineCompilation.fail("\(error)")
         }
         var configuration = RunConfiguration(
@@ -132,11 +168,11 @@ struct RunCommand: AsyncParsableCommand {
         do {
             summary = try await runner.run(configuration, stop: stop, progress: reporter)
         } catch {
-            await network.shutdown()
+            await stopAgents()
             if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
             throw PipelineCompilation.fail("\(error)")
         }
-        await network.shutdown()
+        await stopAgents()
         _ = signalSources
         if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
         let order = plan.agents.map(\.name)
@@ -152,5 +188,18 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         if let signal = summary.interruptedBy { throw ExitCode(128 + signal) }
+    }
+
+    /// Where process agents run, and the commands given for them on the command line.
+    private func processOptions(plan: Plan, base: URL) throws -> ProcessAgentProvider.Options {
+        var options = ProcessAgentProvider.Options(baseDirectory: base.path, sidecarDirectory: sidecarDir)
+        for item in processCommands {
+            guard let (agent, command) = Self.splitCommand(item) else { continue }
+            guard let planned = plan.agents.first(where: { $0.name == agent }), ProcessAgentProvider.handles(kind: planned.kind) else {
+                throw ValidationError("--process-command names `\(agent)`, which is not a process or local_llm agent of this pipeline")
+            }
+            options.commandOverrides[agent] = command
+        }
+        return options
     }
 }

@@ -97,6 +97,8 @@ public final class AgentDecl: @unchecked Sendable {
     public var settings: [String: Located<String>] = [:]
     /// `command:` of process and local_llm agents.
     public var command: [Located<String>]?
+    /// `env:` of process agents: variables set for the child, in source order.
+    public var environment: [(name: Located<String>, value: Located<String>)]?
 
     public init(name: Located<String>, range: SourceRange) {
         self.name = name

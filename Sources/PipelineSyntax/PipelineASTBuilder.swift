@@ -324,7 +324,9 @@ public struct PipelineASTBuilder {
             }
         case "env":
             guard let pairs = mapping(value, "`env`", help: "write environment variables as a mapping") else { return }
-            for pair in pairs { _ = string(pair.value, "an environment value") }
+            agent.environment = pairs.compactMap { pair in
+                string(pair.value, "an environment value").map { (Located(pair.keyText, at: pair.key.range), $0) }
+            }
         default:
             if let text = string(value, "`\(key)`") { agent.settings[key] = text }
         }

@@ -100,6 +100,8 @@ public struct PlanAgent: Hashable, Sendable {
     /// Type-specific scalar settings (`table`, `key`, `database`, `model`, `function`...).
     public var settings: [String: String]
     public var command: [String]?
+    /// `env:` of process agents: variables set for the child (literal values).
+    public var environment: [String: String]?
     public var http: PlanHTTP?
     /// Timing annotations from slack analysis, all in microseconds.
     public var timing: PlanTiming
@@ -115,7 +117,8 @@ public struct PlanAgent: Hashable, Sendable {
         dependencies: [Int], timeoutMicroseconds: Int64, retry: PlanRetry, fallback: PlanFallback, cache: PlanCache?,
         rateLimit: PlanRateLimit?, concurrency: Int, settings: [String: String], command: [String]?, http: PlanHTTP?,
         timing: PlanTiming = PlanTiming(), stage: Int = 0, mergedFrom: [String] = [], after: [String] = [],
-        circuitBreaker: PlanCircuitBreaker? = nil
+        circuitBreaker: PlanCircuitBreaker? = nil,
+        environment: [String: String]? = nil
     ) {
         self.name = name
         self.kind = kind
@@ -133,6 +136,7 @@ public struct PlanAgent: Hashable, Sendable {
         self.circuitBreaker = circuitBreaker
         self.settings = settings
         self.command = command
+        self.environment = environment
         self.http = http
         self.timing = timing
         self.stage = stage

@@ -106,7 +106,10 @@ public enum PlanLowering {
             command: decl.command?.map(\.value),
             http: http,
             after: decl.after.map(\.value),
-            circuitBreaker: circuitBreaker(decl, kind: kind))
+            circuitBreaker: circuitBreaker(decl, kind: kind),
+            environment: decl.environment.map { variables in
+                variables.reduce(into: [:]) { result, variable in result[variable.name.value] = variable.value.value }
+            })
     }
 
     /// The agent's circuit breaker as written, or the default for `http` agents.

@@ -103,6 +103,7 @@ private struct InvocationKey: Hashable {
     var kind: String
     var settings: [String: String]
     var command: [String]?
+    var environment: [String: String]?
     var http: PlanHTTP?
     var inputs: [PlanInput]
     var when: PlanExpression?
@@ -117,6 +118,7 @@ private struct InvocationKey: Hashable {
         kind = agent.kind
         settings = agent.settings
         command = agent.command
+        environment = agent.environment
         http = agent.http
         inputs = agent.inputs
         when = agent.when

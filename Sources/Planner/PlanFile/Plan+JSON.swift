@@ -89,6 +89,7 @@ extension PlanAgent {
             "circuitBreaker": circuitBreaker.map(\.json),
             "settings": .object(settings.mapValues(PlanJSON.string)),
             "command": command.map { .array($0.map(PlanJSON.string)) },
+            "environment": environment.map { .object($0.mapValues(PlanJSON.string)) },
             "http": http.map(\.json),
             "timing": .object([
                 "worstCaseMicroseconds": .int(timing.worstCaseMicroseconds),
@@ -122,6 +123,12 @@ extension PlanAgent {
         }
         var settings: [String: String] = [:]
         for (key, value) in try cursor.field("settings").members() { settings[key] = try value.string() }
+        var environment: [String: String]?
+        if let block = cursor.optionalField("environment") {
+            var variables: [String: String] = [:]
+            for (key, value) in try block.members() { variables[key] = try value.string() }
+            environment = variables
+        }
         var dependencies: [Int] = []
         for item in try cursor.field("dependencies").array() { dependencies.append(try item.count()) }
         let timing = try cursor.field("timing")
@@ -157,7 +164,8 @@ extension PlanAgent {
             stage: try cursor.field("stage").count(),
             mergedFrom: try cursor.field("mergedFrom").strings(),
             after: try cursor.field("after").strings(),
-            circuitBreaker: try cursor.optionalField("circuitBreaker").map { block throws(PlanFileError) in try PlanCircuitBreaker(json: block) })
+            circuitBreaker: try cursor.optionalField("circuitBreaker").map { block throws(PlanFileError) in try PlanCircuitBreaker(json: block) },
+            environment: environment)
     }
 }
 
