@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", exact: "0.2.0"),
         .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/yaslab/CSV.swift", exact: "2.5.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
     ],
@@ -79,13 +81,25 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
+        // Sources and sinks beyond files: HTTP ingest into a durable queue, the webhook sink.
+        .target(
+            name: "Connectors",
+            dependencies: [
+                "Runtime", "RuntimeState", "EventJSON",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
 
         // Command line.
         .target(
             name: "EnrichCLI",
             dependencies: [
-                "PipelineChecks", "Planner", "Diagnostics", "Runtime", "RuntimeState", "Agents", "NetworkAgents", "EventJSON",
+                "PipelineChecks", "Planner", "Diagnostics", "Runtime", "RuntimeState", "Agents", "NetworkAgents", "EventJSON", "Connectors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .executableTarget(name: "enrich", dependencies: ["EnrichCLI"]),
@@ -133,6 +147,14 @@ let package = Package(
             dependencies: ["enrich", "Runtime", "Planner", "PipelineChecks", "EventJSON", "RuntimeState", "Agents", "NetworkAgents"]
         ),
         .testTarget(name: "EnrichCLITests", dependencies: ["enrich", "Diagnostics"]),
+        .testTarget(
+            name: "ConnectorsTests",
+            dependencies: [
+                "enrich", "Connectors", "Runtime", "RuntimeState", "Planner", "PipelineChecks", "EventJSON",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6],
     cxxLanguageStandard: .cxx17
