@@ -150,9 +150,10 @@ let package = Package(
         .testTarget(
             name: "ConnectorsTests",
             dependencies: [
-                "enrich", "Connectors", "Runtime", "RuntimeState", "Planner", "PipelineChecks", "EventJSON",
+                "enrich", "Connectors", "Runtime", "RuntimeState", "Planner", "PipelineChecks", "EventJSON", "Diagnostics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ],

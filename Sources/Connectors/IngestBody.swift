@@ -8,6 +8,13 @@ public struct IngestBodyError: Error, Sendable, Equatable {
     public var column: Int
     public var element: Int?
 
+    public init(reason: String, line: Int, column: Int, element: Int? = nil) {
+        self.reason = reason
+        self.line = line
+        self.column = column
+        self.element = element
+    }
+
     /// `{"error": ..., "line": k, "column": c[, "element": e]}`.
     public var json: JSONValue {
         var object = JSONObject()

@@ -77,6 +77,9 @@ public final class IngestServer: Sendable {
         while state.withLock({ $0.active }) > 0, Date() < deadline { try? await Task.sleep(nanoseconds: 5_000_000) }
     }
 
+    /// Requests being read or queued right now.
+    public var requestsInProgress: Int { state.withLock { $0.active } }
+
     /// Responses sent so far, by status code.
     public var responses: [Int: Int] { state.withLock { $0.responses } }
 
@@ -104,6 +107,8 @@ public final class IngestServer: Sendable {
         do {
             body = try await request.collectBody(upTo: limits.maxBodyBytes)
         } catch let error as HTTPError where error.status == .contentTooLarge {
+            return respond(.contentTooLarge, error: "the body is over the limit of \(limits.maxBodyBytes) bytes")
+        } catch is NIOTooManyBytesError {
             return respond(.contentTooLarge, error: "the body is over the limit of \(limits.maxBodyBytes) bytes")
         } catch {
             return respond(.badRequest, error: "reading the body failed: \(error)")

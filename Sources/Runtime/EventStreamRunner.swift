@@ -193,8 +193,9 @@ public final class EventStreamRunner: Sendable {
                             inFlight.add(-batch.lines.count)
                             if let outbox { await outbox.waitForRoom(stop: stop) }
                             try await writer.accept(result)
-                            // Publishing copies the histograms: a few times a second is plenty.
-                            if DispatchTime.now().uptimeNanoseconds &- published > 250_000_000 {
+                            // Publishing copies the histograms: a few times a second is plenty, and
+                            // whenever the input is idle (a served run's metrics must not lag).
+                            if inFlight.value == 0 || DispatchTime.now().uptimeNanoseconds &- published > 250_000_000 {
                                 board.publish(worker.metrics, slot: slot)
                                 published = DispatchTime.now().uptimeNanoseconds
                             }
