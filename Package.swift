@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", exact: "0.2.0"),
         .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/yaslab/CSV.swift", exact: "2.5.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", exact: "1.0.2"),
@@ -89,13 +91,25 @@ let package = Package(
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]
         ),
+        // Sources and sinks beyond files: HTTP ingest into a durable queue, the webhook sink.
+        .target(
+            name: "Connectors",
+            dependencies: [
+                "Runtime", "RuntimeState", "EventJSON",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
 
         // Command line.
         .target(
             name: "EnrichCLI",
             dependencies: [
-                "PipelineChecks", "Planner", "Diagnostics", "Runtime", "RuntimeState", "Agents", "NetworkAgents", "ProcessAgents", "EventJSON",
+                "PipelineChecks", "Planner", "Diagnostics", "Runtime", "RuntimeState", "Agents", "NetworkAgents", "ProcessAgents", "EventJSON", "Connectors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .executableTarget(name: "enrich", dependencies: ["EnrichCLI"]),
@@ -163,6 +177,15 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ProcessAgentsTests", dependencies: ["ProcessAgents", "Runtime", "Planner", "EventJSON", "enrich"]),
+        .testTarget(
+            name: "ConnectorsTests",
+            dependencies: [
+                "enrich", "Connectors", "Runtime", "RuntimeState", "Planner", "PipelineChecks", "EventJSON", "Diagnostics",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6],
     cxxLanguageStandard: .cxx17

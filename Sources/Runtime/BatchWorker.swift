@@ -14,6 +14,8 @@ struct BatchResult: Sendable {
     var output: [UInt8] = []
     var deadLetter: [UInt8] = []
     var audit: [AuditEntry] = []
+    /// The input line (or queue id) of each line in `output`, for idempotency keys.
+    var outputLines: [Int64] = []
     let endOffset: Int64
     let endLine: Int64
     let eventCount: Int
@@ -130,6 +132,7 @@ struct BatchWorker {
                     DeadLetter.appendFailed(line: line, reason: outcome.failure ?? "failed", metadata: metadataBytes, to: &result.deadLetter)
                 } else {
                     lineCodec.appendEnriched(line: line.bytes, event: event, fields: outcome.fields, metadata: metadataBytes, to: &result.output)
+                    result.outputLines.append(line.number)
                 }
                 // The audit row needs the outcomes as text; without state there is no audit.
                 if state != nil {

@@ -65,6 +65,7 @@ public final class EventStreamRunner: Sendable {
         let started = DispatchTime.now().uptimeNanoseconds
         let source: String?
         let descriptor: Int32
+        var queue: EventQueue?
         switch configuration.input {
         case .standardInput:
             source = nil
@@ -73,14 +74,26 @@ public final class EventStreamRunner: Sendable {
             source = URL(fileURLWithPath: path).standardizedFileURL.path
             descriptor = open(path, O_RDONLY | O_CLOEXEC)
             guard descriptor >= 0 else { throw RunError.inputFailed("cannot open \(path): \(String(cString: strerror(errno)))") }
+        case .queue(let events):
+            guard state != nil else { throw RunError.stateFailed("the ingest queue needs a state file") }
+            source = EventQueue.checkpointSource
+            descriptor = -1
+            queue = events
         }
-        defer { if descriptor != STDIN_FILENO { close(descriptor) } }
+        let outbox: SinkOutbox?
+        if case .outbox(let sink) = configuration.output {
+            guard state != nil else { throw RunError.stateFailed("the webhook sink's outbox needs a state file") }
+            outbox = sink
+        } else {
+            outbox = nil
+        }
+        defer { if descriptor >= 0, descriptor != STDIN_FILENO { close(descriptor) } }
 
         var checkpoint: RunCheckpoint?
         if let source, let state, !configuration.fromStart {
             do { checkpoint = try state.checkpoint(for: source) } catch { throw RunError.stateFailed("reading the checkpoint failed: \(error)") }
         }
-        if let checkpoint {
+        if let checkpoint, queue == nil {
             var info = stat()
             fstat(descriptor, &info)
             guard Int64(info.st_size) >= checkpoint.inputOffset else {
@@ -88,14 +101,15 @@ public final class EventStreamRunner: Sendable {
             }
             lseek(descriptor, off_t(checkpoint.inputOffset), SEEK_SET)
         }
-        let output: OutputFile
+        let output: OutputFile?
         switch configuration.output {
         case .standardOutput: output = OutputFile(standardOutput: ())
         case .file(let path): output = try OutputFile(path: path, truncateTo: checkpoint?.outputLength)
+        case .outbox: output = nil
         }
         let deadLetter = try OutputFile(path: configuration.deadLetterPath, truncateTo: checkpoint?.deadLetterLength)
         defer {
-            output.close()
+            output?.close()
             deadLetter.close()
         }
 
@@ -103,7 +117,7 @@ public final class EventStreamRunner: Sendable {
         let permits = DispatchSemaphore(value: max(2 * configuration.workers, configuration.maxInFlight / batchSize))
         let inFlight = EventCounter()
         let writer = BatchWriter(
-            output: output, deadLetter: deadLetter, state: state, source: source, ordered: configuration.ordered,
+            output: output, outbox: outbox, deadLetter: deadLetter, state: state, source: source, ordered: configuration.ordered,
             startOffset: checkpoint?.inputOffset ?? 0, startLine: checkpoint?.inputLine ?? 0,
             releasePermit: { permits.signal() })
 
@@ -114,9 +128,15 @@ public final class EventStreamRunner: Sendable {
             streams.append(stream)
             continuations.append(continuation)
         }
-        let reader = InputLineReader(
-            descriptor: descriptor, startOffset: checkpoint?.inputOffset ?? 0, startLine: checkpoint?.inputLine ?? 0,
-            maxLineBytes: configuration.maxLineBytes)
+        let lines: InputLines
+        if let queue, let state {
+            lines = QueuedInputLines(queue: queue, state: state, after: checkpoint?.inputOffset ?? 0)
+        } else {
+            lines = DescriptorInputLines(
+                descriptor: descriptor, reader: InputLineReader(
+                    descriptor: descriptor, startOffset: checkpoint?.inputOffset ?? 0, startLine: checkpoint?.inputLine ?? 0,
+                    maxLineBytes: configuration.maxLineBytes))
+        }
         let readFailure = FailureBox()
         let readerContinuations = continuations
         let readerThread = Thread {
@@ -126,23 +146,23 @@ public final class EventStreamRunner: Sendable {
                 while permits.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
                     if stop.isSet { return }
                 }
-                let lines: [InputLine]
+                let batch: [InputLine]
                 do {
-                    guard Self.waitReadable(descriptor, stop: stop) else {
+                    guard let next = try lines.next(limit: batchSize, stop: stop) else {
                         permits.signal()
                         return
                     }
-                    lines = try reader.nextLines(limit: batchSize)
+                    batch = next
                 } catch {
                     readFailure.set(error as? RunError ?? .inputFailed("\(error)"))
                     return
                 }
-                guard !lines.isEmpty else {
+                guard !batch.isEmpty else {
                     permits.signal()
                     return
                 }
-                inFlight.add(lines.count)
-                readerContinuations[sequence % readerContinuations.count].yield(InputBatch(sequence: sequence, lines: lines))
+                inFlight.add(batch.count)
+                readerContinuations[sequence % readerContinuations.count].yield(InputBatch(sequence: sequence, lines: batch))
                 sequence += 1
             }
         }
@@ -171,9 +191,11 @@ public final class EventStreamRunner: Sendable {
                         for await batch in stream {
                             let result = try await worker.process(batch)
                             inFlight.add(-batch.lines.count)
+                            if let outbox { await outbox.waitForRoom(stop: stop) }
                             try await writer.accept(result)
-                            // Publishing copies the histograms: a few times a second is plenty.
-                            if DispatchTime.now().uptimeNanoseconds &- published > 250_000_000 {
+                            // Publishing copies the histograms: a few times a second is plenty, and
+                            // whenever the input is idle (a served run's metrics must not lag).
+                            if inFlight.value == 0 || DispatchTime.now().uptimeNanoseconds &- published > 250_000_000 {
                                 board.publish(worker.metrics, slot: slot)
                                 published = DispatchTime.now().uptimeNanoseconds
                             }
@@ -197,15 +219,5 @@ public final class EventStreamRunner: Sendable {
         return RunSummary(
             events: events, metrics: metrics, elapsedSeconds: elapsed, interruptedBy: stop.isSet ? stop.receivedSignal : nil,
             resumedAfterLine: checkpoint?.inputLine)
-    }
-
-    /// Waits until the input has data (or ends), checking for a stop request meanwhile.
-    private static func waitReadable(_ descriptor: Int32, stop: StopFlag) -> Bool {
-        var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-        while true {
-            if stop.isSet { return false }
-            let ready = poll(&poller, 1, 100)
-            if ready != 0 { return true }
-        }
     }
 }

@@ -5,11 +5,33 @@ public struct RunConfiguration: Sendable {
     public enum Input: Sendable, Equatable {
         case standardInput
         case file(String)
+        /// Events accepted over HTTP (`--serve`); the run goes on until stopped.
+        case queue(EventQueue)
+
+        public static func == (lhs: Input, rhs: Input) -> Bool {
+            switch (lhs, rhs) {
+            case (.standardInput, .standardInput): true
+            case (.file(let a), .file(let b)): a == b
+            case (.queue(let a), .queue(let b)): a === b
+            default: false
+            }
+        }
     }
 
     public enum Output: Sendable, Equatable {
         case standardOutput
         case file(String)
+        /// The state file's outbox, delivered by a webhook sink.
+        case outbox(SinkOutbox)
+
+        public static func == (lhs: Output, rhs: Output) -> Bool {
+            switch (lhs, rhs) {
+            case (.standardOutput, .standardOutput): true
+            case (.file(let a), .file(let b)): a == b
+            case (.outbox(let a), .outbox(let b)): a === b
+            default: false
+            }
+        }
     }
 
     public var input: Input

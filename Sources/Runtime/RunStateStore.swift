@@ -52,4 +52,12 @@ public struct AuditEntry: Sendable, Equatable {
 public struct StateCommit: Sendable {
     public var checkpoint: RunCheckpoint
     public var audit: [AuditEntry]
+    /// Enriched events for the webhook sink's outbox (empty for a file or standard output).
+    public var outbox: [SinkEvent] = []
+}
+
+/// An enriched event bound for the webhook sink, with its idempotency key.
+public struct SinkEvent: Sendable, Equatable {
+    public var key: String
+    public var bytes: [UInt8]
 }

@@ -12,8 +12,8 @@ public final class SQLiteRunState: RunStateStore, CachePersistence {
     public let store: StateStore
     private let pendingCache = Mutex<[CacheEntry]>([])
 
-    public init(path: String) throws {
-        store = try StateStore(path: path, options: StateStoreOptions(createParentDirectory: true))
+    public init(path: String, durability: StateStoreOptions.Durability = .normal) throws {
+        store = try StateStore(path: path, options: StateStoreOptions(createParentDirectory: true, durability: durability))
     }
 
     public func checkpoint(for source: String) throws -> RunCheckpoint? {
@@ -42,7 +42,8 @@ public final class SQLiteRunState: RunStateStore, CachePersistence {
                 eventID: entry.eventID, sequence: entry.line, status: Self.status(entry.status), agentsJSON: entry.agentsJSON,
                 totalLatencyMicros: entry.latencyMicroseconds, timestamp: Self.date(entry.timestampMicroseconds))
         }
-        try store.commitBatch(checkpoint: checkpoint, audit: audit, cache: cache)
+        let outbox = batch.outbox.map { OutboxEntry(key: $0.key, bytes: $0.bytes) }
+        try store.commitBatch(checkpoint: checkpoint, audit: audit, cache: cache, outbox: outbox)
     }
 
     public func loadCached(agent: String, key: String) -> CachedValue? {

@@ -8,7 +8,7 @@ import GRDB
 /// runtime at some other SQLite file (a lookup table, say) is refused instead of modified.
 enum StateSchema {
     /// The schema version this build writes and understands.
-    static let currentVersion = 1
+    static let currentVersion = 2
 
     /// `PRAGMA application_id` of an Enrich state database: "ENRS" in ASCII.
     static let applicationID: Int32 = 0x454E_5253
@@ -63,6 +63,29 @@ enum StateSchema {
                     updated_at         INTEGER NOT NULL
                 ) WITHOUT ROWID;
                 INSERT INTO meta (key, value) VALUES ('schema_version', '1');
+                """)
+        }
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: """
+                -- HTTP ingest: events accepted with 202, waiting for the run. A row is removed once
+                -- the run's checkpoint (source `ingest`) has passed its id.
+                CREATE TABLE ingest_queue (
+                    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+                    event       BLOB NOT NULL,
+                    received_at INTEGER NOT NULL
+                );
+                -- Webhook sink: enriched events committed with their batch's checkpoint, removed once
+                -- the receiver answered 2xx (or once they are in the sink's dead-letter file).
+                CREATE TABLE outbox (
+                    id       INTEGER PRIMARY KEY AUTOINCREMENT,
+                    key      TEXT NOT NULL,
+                    event    BLOB NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    last_error TEXT
+                );
+                -- Names this database in idempotency keys, so a new state file never repeats old keys.
+                INSERT INTO meta (key, value) VALUES ('instance', lower(hex(randomblob(6))));
+                UPDATE meta SET value = '2' WHERE key = 'schema_version';
                 """)
         }
         // A later migration appends here and ends with
