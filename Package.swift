@@ -12,6 +12,8 @@ let package = Package(
         .executable(name: "enrich", targets: ["enrich"]),
         .library(name: "PipelineChecks", targets: ["PipelineChecks"]),
         .library(name: "Runtime", targets: ["Runtime"]),
+        // What a generated pipeline package (`enrich compile --emit swift`) depends on.
+        .library(name: "EnrichRunDriver", targets: ["EnrichRunDriver", "Runtime", "EventJSON", "Planner", "Agents"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -80,11 +82,23 @@ let package = Package(
             ]
         ),
 
+        // Plan → Swift package for a specialized binary (`enrich compile --emit swift`).
+        .target(name: "SwiftEmitter", dependencies: ["Planner"]),
+
         // Command line.
+        // `run`'s options and driver, shared by `enrich run` and generated pipeline binaries.
+        .target(
+            name: "EnrichRunDriver",
+            dependencies: [
+                "Runtime", "RuntimeState", "Agents", "NetworkAgents", "EventJSON", "Planner",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .target(
             name: "EnrichCLI",
             dependencies: [
                 "PipelineChecks", "Planner", "Diagnostics", "Runtime", "RuntimeState", "Agents", "NetworkAgents", "EventJSON",
+                "EnrichRunDriver", "SwiftEmitter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,10 +1,7 @@
 import ArgumentParser
-import Agents
-import EventJSON
+import EnrichRunDriver
 import Foundation
-import NetworkAgents
 import Planner
-import Runtime
 
 /// `enrich run FILE|PLAN`: enriches a stream of JSON Lines events.
 struct RunCommand: AsyncParsableCommand {
@@ -43,114 +40,10 @@ struct RunCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("A pipeline file or a plan written by `enrich compile`.", valueName: "file"))
     var pipeline: String
 
-    @Option(help: ArgumentHelp("Events to read, one JSON object per line (`-`: standard input).", valueName: "path"))
-    var input = "-"
-
-    @Option(help: ArgumentHelp("Where enriched events go (`-`: standard output).", valueName: "path"))
-    var output = "-"
-
-    @Option(help: ArgumentHelp("Where malformed lines and failed events go (default: OUTPUT.dead-letter.jsonl, or enrich-dead-letter.jsonl).", valueName: "path"))
-    var deadLetter: String?
-
-    @Option(help: ArgumentHelp("State file for the cache, dedup, audit trail and checkpoints (`:memory:` keeps nothing).", valueName: "path"))
-    var state: String?
-
-    @Flag(help: "Write events as they finish instead of in input order.")
-    var unordered = false
-
-    @Option(help: "Most events between reading and writing (backpressure).")
-    var maxInFlight = 8192
-
-    @Option(help: "Worker threads (default: one per core).")
-    var workers = ProcessInfo.processInfo.activeProcessorCount
-
-    @Option(help: "Events handed to a worker at once.")
-    var batchSize = 256
-
-    @Option(help: ArgumentHelp("Write the run's metrics (latency percentiles, outcomes, throughput) as JSON.", valueName: "path"))
-    var metricsJSON: String?
-
-    @Option(help: "Live progress line on standard error: auto (on a terminal), always or never.")
-    var progress: ProgressChoice = .auto
-
-    @Flag(help: "Ignore the checkpoint of an earlier run and start from the first line.")
-    var fromStart = false
-
-    @Option(help: ArgumentHelp("Directory that relative paths in the pipeline resolve against.", valueName: "dir"))
-    var baseDir: String?
-
-    enum ProgressChoice: String, ExpressibleByArgument, CaseIterable { case auto, always, never }
-
-    func validate() throws {
-        if maxInFlight < 1 { throw ValidationError("--max-in-flight must be at least 1") }
-        if workers < 1 { throw ValidationError("--workers must be at least 1") }
-        if batchSize < 1 || batchSize > 65_536 { throw ValidationError("--batch-size must be between 1 and 65536") }
-    }
+    @OptionGroup var options: RunOptions
 
     func run() async throws {
         let plan = try PipelineCompilation.planOrPipeline(path: pipeline)
-        let statePath = state ?? ".enrich/\(plan.pipeline).sqlite"
-        let runState: SQLiteRunState
-        do {
-            runState = try SQLiteRunState(path: statePath)
-        } catch {
-            throw PipelineCompilation.fail("\(error)")
-        }
-        let network = NetworkAgentProvider(plan: plan)
-        let base = URL(fileURLWithPath: baseDir ?? FileManager.default.currentDirectoryPath, isDirectory: true)
-        let calls = PipelineAgentCalls(inProcess: InProcessAgentCalls(baseDirectory: base), network: network)
-        let runner: EventStreamRunner
-        do {
-            runner = try EventStreamRunner(plan: plan, calls: calls, codec: JSONLinesCodec(plan: plan), state: runState, cachePersistence: runState)
-        } catch {
-            await network.shutdown()
-            throw PipelineCompilation.fail("\(error)")
-        }
-        var configuration = RunConfiguration(
-            input: input == "-" ? .standardInput : .file(input),
-            output: output == "-" ? .standardOutput : .file(output),
-            deadLetterPath: deadLetter ?? (output == "-" ? "enrich-dead-letter.jsonl" : output + ".dead-letter.jsonl"))
-        configuration.ordered = !unordered
-        configuration.maxInFlight = maxInFlight
-        configuration.workers = workers
-        configuration.batchSize = batchSize
-        configuration.fromStart = fromStart
-
-        let stop = StopFlag()
-        let signalSources = stop.watchSignals()
-        let showProgress = progress == .always || (progress == .auto && isatty(STDERR_FILENO) != 0)
-        let started = Date()
-        var reporter: (@Sendable (Int, Int, RunMetrics) -> Void)?
-        if showProgress {
-            reporter = { events, inFlight, metrics in
-                let rate = Double(events) / max(0.001, Date().timeIntervalSince(started))
-                let line = RunSummary.progressLine(events: events, inFlight: inFlight, eventsPerSecond: rate, metrics: metrics)
-                FileHandle.standardError.write(Data("\r\u{1B}[2K\(line)".utf8))
-            }
-        }
-        let summary: RunSummary
-        do {
-            summary = try await runner.run(configuration, stop: stop, progress: reporter)
-        } catch {
-            await network.shutdown()
-            if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
-            throw PipelineCompilation.fail("\(error)")
-        }
-        await network.shutdown()
-        _ = signalSources
-        if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
-        let order = plan.agents.map(\.name)
-        FileHandle.standardError.write(Data(summary.text(agentOrder: order).utf8))
-        if let metricsJSON {
-            var bytes: [UInt8] = []
-            JSONWriter.write(summary.metrics.json(elapsedSeconds: summary.elapsedSeconds, agentOrder: order), into: &bytes)
-            bytes.append(UInt8(ascii: "\n"))
-            do {
-                try Data(bytes).write(to: URL(fileURLWithPath: metricsJSON))
-            } catch {
-                throw PipelineCompilation.fail("cannot write \(metricsJSON): \(error.localizedDescription)")
-            }
-        }
-        if let signal = summary.interruptedBy { throw ExitCode(128 + signal) }
+        try await RunDriver.run(plan: plan, options: options)
     }
 }

@@ -2,15 +2,20 @@ import NetworkAgents
 import Planner
 import Runtime
 
-/// Sets up the call behind every agent of a plan for `enrich run`.
+/// Sets up the call behind every agent of a plan for `enrich run` and generated binaries.
 ///
 /// In-process kinds (lookup, geoip, sentiment, function) are called inline; `http`
 /// goes through the shared network client; `expr` needs no call.
-struct PipelineAgentCalls: AgentCallProvider {
-    let inProcess: InProcessAgentCalls
-    let network: NetworkAgentProvider
+public struct PipelineAgentCalls: AgentCallProvider {
+    public let inProcess: InProcessAgentCalls
+    public let network: NetworkAgentProvider
 
-    func makeCall(for agent: PlanAgent) throws -> AgentCall? {
+    public init(inProcess: InProcessAgentCalls, network: NetworkAgentProvider) {
+        self.inProcess = inProcess
+        self.network = network
+    }
+
+    public func makeCall(for agent: PlanAgent) throws -> AgentCall? {
         if agent.kind == "expr" { return nil }
         if let call = try inProcess.makeCall(for: agent) { return call }
         if let call = network.makeCall(for: agent) { return call }
