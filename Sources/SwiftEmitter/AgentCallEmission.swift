@@ -34,7 +34,7 @@ struct AgentCallEmission {
         }
         // Inputs cannot see each other (as in the interpreter); the rest sees the inputs.
         var inputTranslation = ExpressionTranslation(scope: names.expressionScope, sets: sets)
-        let inputValues = agent.inputs.map { inputTranslation.value($0.value) }
+        let inputValues = agent.inputs.map { inputTranslation.standaloneValue($0.value) }
         var translation = ExpressionTranslation(scope: scope, sets: inputTranslation.sets)
         defer { sets = translation.sets }
 

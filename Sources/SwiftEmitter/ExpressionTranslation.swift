@@ -62,6 +62,14 @@ struct ExpressionTranslation {
         }
     }
 
+    /// ``value(_:)`` spelled so it type-checks without context (`guard let x = ...`).
+    mutating func standaloneValue(_ expression: PlanExpression) -> String {
+        let text = value(expression)
+        if text.hasPrefix(".some(") { return "JSONValue?" + text }
+        if text.hasPrefix(".") { return "JSONValue?.some(\(text))" }
+        return text
+    }
+
     /// A Swift `String` expression for interpolated text; `textFunction` spells values
     /// (`X.text`, or `X.urlText` for URLs).
     mutating func interpolated(_ segments: [PlanSegment], textFunction: String) -> String {
