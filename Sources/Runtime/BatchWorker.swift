@@ -27,7 +27,7 @@ struct BatchResult: Sendable {
 /// need awaited calls are gathered and run concurrently, so one slow call does not
 /// hold up the events beside it.
 struct BatchWorker {
-    let executor: PlanExecutor
+    let executor: any EventProcessor
     let codec: any EventCodec
     let state: (any RunStateStore)?
     let dedup: PlanDedup?
@@ -39,11 +39,11 @@ struct BatchWorker {
     /// This worker's metrics; kept for the whole run (histograms are large to create).
     var metrics = RunMetrics()
 
-    init(executor: PlanExecutor, codec: any EventCodec, state: (any RunStateStore)?, source: String, dedupTurns: DedupTurns?) {
+    init(executor: any EventProcessor, dedup: PlanDedup?, codec: any EventCodec, state: (any RunStateStore)?, source: String, dedupTurns: DedupTurns?) {
         self.executor = executor
         self.codec = codec
         self.state = state
-        self.dedup = executor.plan.dedup
+        self.dedup = dedup
         self.source = source
         self.dedupTurns = dedupTurns
         self.lineCodec = codec.makeLineCodec()
@@ -54,7 +54,7 @@ struct BatchWorker {
         case duplicate(DecodedEvent)
         case done(DecodedEvent, EventResult)
         case pending(DecodedEvent)
-        case awaiting(DecodedEvent, PlanExecutor.InlineProgress)
+        case awaiting(DecodedEvent, PendingEvent)
     }
 
     /// Reused buffer for one event's `_enrichment` bytes.
@@ -154,9 +154,8 @@ struct BatchWorker {
         var positions: [Int] = []
         for (index, slot) in slots.enumerated() {
             guard case .pending(let event) = slot else { continue }
-            let scope = PlanExecutor.Scope(event: event.value, executor: executor, outputs: [], inputs: JSONObject())
-            guard let key = ExpressionEvaluator.evaluate(dedup.key, in: scope), key != .null else { continue }
-            keys.append(BuiltinFunctions.text(of: key))
+            guard let key = executor.dedupKey(for: event.value) else { continue }
+            keys.append(key)
             origins.append(source + ":" + String(lines[index].number))
             positions.append(index)
         }

@@ -94,6 +94,8 @@ struct StableHash {
         state = state &* 0x0000_0100_0000_01B3
     }
 
+    var value: UInt64 { state }
+
     var hex: String {
         let digits = String(state, radix: 16)
         return String(repeating: "0", count: 16 - digits.count) + digits

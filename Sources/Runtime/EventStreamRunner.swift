@@ -21,40 +21,28 @@ public struct RunSummary: Sendable {
 /// reader instead of filling memory. The writer checkpoints each written batch.
 public final class EventStreamRunner: Sendable {
     public let plan: Plan
-    private let executor: PlanExecutor
+    private let executor: any EventProcessor
     private let codec: any EventCodec
     private let state: (any RunStateStore)?
 
     /// Prepares every agent once; fails early on missing environment variables or agents
     /// that cannot be set up (a missing table, an unregistered function...).
-    public init(
+    public convenience init(
         plan: Plan, calls: any AgentCallProvider, codec: any EventCodec, state: (any RunStateStore)?,
         cachePersistence: (any CachePersistence)?, environment: [String: String] = ProcessInfo.processInfo.environment,
         wallClock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) }
     ) throws {
+        let prepared = try PreparedPipeline(
+            plan: plan, calls: calls, cachePersistence: cachePersistence, environment: environment, wallClock: wallClock)
+        self.init(plan: plan, processor: prepared.makeInterpreter(), codec: codec, state: state)
+    }
+
+    /// Runs events through `processor`: the interpreter, or a generated pipeline for `plan`.
+    public init(plan: Plan, processor: any EventProcessor, codec: any EventCodec, state: (any RunStateStore)?) {
         self.plan = plan
+        self.executor = processor
         self.codec = codec
         self.state = state
-        var needed = Set<String>()
-        for expression in plan.expressions {
-            expression.visit { if case .env(let name) = $0 { needed.insert(name) } }
-        }
-        let missing = needed.filter { environment[$0] == nil }.sorted()
-        if !missing.isEmpty { throw RunError.missingEnvironment(missing) }
-        var runtimeAgents: [RuntimeAgent] = []
-        for (index, agent) in plan.agents.enumerated() {
-            let call: AgentCall?
-            do {
-                call = try calls.makeCall(for: agent)
-            } catch {
-                throw RunError.agentLoadFailed(agent: agent.name, reason: "\(error)")
-            }
-            let cache = agent.cache.map { ResultCache(agent: agent.name, ttlMicroseconds: $0.ttlMicroseconds, persistence: cachePersistence) }
-            runtimeAgents.append(RuntimeAgent(index: index, plan: agent, call: call, cache: cache))
-        }
-        var exposed: [String: String] = [:]
-        for name in needed { exposed[name] = environment[name] }
-        executor = PlanExecutor(plan: plan, agents: runtimeAgents, environment: exposed, wallClock: wallClock)
     }
 
     /// Processes the whole input (or until `stop` is set) and returns what happened.
@@ -180,13 +168,14 @@ public final class EventStreamRunner: Sendable {
             }
         }
         let executor = self.executor
+        let plan = self.plan
         let codec = self.codec
         let state = self.state
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for (slot, stream) in streams.enumerated() {
                     group.addTask {
-                        var worker = BatchWorker(executor: executor, codec: codec, state: state, source: source ?? "-", dedupTurns: dedupTurns)
+                        var worker = BatchWorker(executor: executor, dedup: plan.dedup, codec: codec, state: state, source: source ?? "-", dedupTurns: dedupTurns)
                         var published = DispatchTime.now().uptimeNanoseconds
                         for await batch in stream {
                             let result = try await worker.process(batch)

@@ -129,7 +129,7 @@ enum ExpressionEvaluator {
         }
     }
 
-    private static func arithmetic(_ op: PlanBinaryOperator, _ lhs: JSONValue, _ rhs: JSONValue) -> JSONValue? {
+    static func arithmetic(_ op: PlanBinaryOperator, _ lhs: JSONValue, _ rhs: JSONValue) -> JSONValue? {
         if case .int(let a) = lhs, case .int(let b) = rhs {
             switch op {
             case .add: return .int(a &+ b)

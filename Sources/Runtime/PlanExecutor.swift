@@ -61,6 +61,12 @@ public final class PlanExecutor: Sendable {
         }
 
         var elapsedMicroseconds: Int64 { Int64((DispatchTime.now().uptimeNanoseconds &- startedAt) / 1000) }
+
+        mutating func record(_ outcome: AgentCallOutcome) {
+            if let produced = outcome.outputs { outputs[outcome.index] = produced }
+            reports.append(outcome.report)
+            if let failure = outcome.failure { self.failure = failure }
+        }
     }
 
     struct Scope: EvaluationScope {
@@ -161,26 +167,12 @@ public final class PlanExecutor: Sendable {
                 guard case .inline(let function)? = agent.call else { return .needsAwait(InlineProgress(state: state, done: done)) }
                 defer { done.insert(index) }
                 let key = agent.cache.map { _ in agent.cacheKey(inputs: inputs, scope: scope) }
-                if let key, let cached = agent.cache?.lookup(key), cached.expiresAtMicroseconds > wallClock() {
-                    state.outputs[index] = agent.outputs(from: cached.value)
-                    state.reports.append(AgentReport(agent: agent.name, outcome: .cached, attempts: 0, latencyMicroseconds: 0))
-                    continue
-                }
-                let began = DispatchTime.now().uptimeNanoseconds
-                do throws(AgentCallFailure) {
-                    let result = try function(agent.request(inputs: inputs, scope: scope))
-                    let latency = Int64((DispatchTime.now().uptimeNanoseconds &- began) / 1000)
-                    if let key { agent.cache?.store(key, value: result, now: wallClock()) }
-                    state.outputs[index] = agent.outputs(from: result)
-                    state.reports.append(AgentReport(agent: agent.name, outcome: .ok, attempts: 1, latencyMicroseconds: latency))
-                } catch {
-                    // A retry needs a pause: leave that to the awaiting path.
-                    if error.isRetryable, agent.retry.attempts > 1 {
-                        return .needsAwait(InlineProgress(state: state, done: done, retry: (index, 1, error.reason)))
-                    }
-                    let latency = Int64((DispatchTime.now().uptimeNanoseconds &- began) / 1000)
-                    applyFallback(agent, reason: error.reason, attempts: 1, latency: latency, key: key, state: &state)
+                switch agent.attemptInline(function, request: agent.request(inputs: inputs, scope: scope), key: key, wallClock: wallClock) {
+                case .outcome(let outcome):
+                    state.record(outcome)
                     if state.failure != nil { return .finished(finish(state)) }
+                case .retry(let reason):
+                    return .needsAwait(InlineProgress(state: state, done: done, retry: (index, 1, reason)))
                 }
             }
         }
@@ -196,35 +188,7 @@ public final class PlanExecutor: Sendable {
         state.reports.append(AgentReport(agent: agent.name, outcome: .ok, attempts: 1, latencyMicroseconds: 0))
     }
 
-    /// What happens when every attempt failed, per the agent's `fallback`.
-    private func applyFallback(_ agent: RuntimeAgent, reason: String, attempts: Int, latency: Int64, key: String?, state: inout EventState) {
-        var report = AgentReport(agent: agent.name, outcome: .skipped, attempts: attempts, latencyMicroseconds: latency, reason: reason)
-        switch agent.plan.fallback {
-        case .cache:
-            if let key, let stale = agent.cache?.lookup(key) {
-                state.outputs[agent.index] = agent.outputs(from: stale.value)
-                report.outcome = .staleCache
-            } else {
-                report.reason = reason + "; nothing cached to fall back on"
-            }
-        case .skip:
-            break
-        case .fail:
-            report.outcome = .failed
-            state.failure = "agent `\(agent.name)` failed: \(reason)"
-        case .defaults(let values):
-            state.outputs[agent.index] = agent.outputNames.map { name in values[name].map(ExpressionEvaluator.value(of:)) }
-            report.outcome = .defaulted
-        }
-        state.reports.append(report)
-    }
-
     // MARK: Awaiting path
-
-    private enum CallResult: Sendable {
-        case success(JSONValue, outcome: AgentOutcome, attempts: Int, latency: Int64)
-        case failure(String, attempts: Int, latency: Int64)
-    }
 
     /// Runs the event with dataflow scheduling; awaited calls overlap where the graph allows.
     public func process(_ event: JSONValue, resuming progress: InlineProgress? = nil) async -> EventResult {
@@ -234,8 +198,7 @@ public final class PlanExecutor: Sendable {
         var done = progress?.done ?? []
         var started = done
         let retry = progress?.retry
-        var keys: [Int: String] = [:]
-        await withTaskGroup(of: (Int, CallResult).self) { group in
+        await withTaskGroup(of: AgentCallOutcome.self) { group in
             var running = 0
             while state.failure == nil {
                 var progressed = true
@@ -261,30 +224,23 @@ public final class PlanExecutor: Sendable {
                                 continue
                             }
                             let key = agent.cache.map { _ in agent.cacheKey(inputs: inputs, scope: scope) }
-                            keys[index] = key
                             let deadlineLeft = plan.deadlineMicroseconds.map { $0 - state.elapsedMicroseconds }
                             running += 1
                             let request = agent.request(inputs: inputs, scope: scope)
                             let resumed = retry?.index == index ? retry : nil
+                            let wallClock = self.wallClock
                             group.addTask {
-                                (index, await self.call(
-                                    agent, request: request, key: key, deadlineLeft: deadlineLeft,
-                                    attemptsUsed: resumed?.attemptsUsed ?? 0, lastFailure: resumed?.reason))
+                                await agent.invoke(
+                                    request: request, key: key, deadlineLeft: deadlineLeft,
+                                    attemptsUsed: resumed?.attemptsUsed ?? 0, lastFailure: resumed?.reason, wallClock: wallClock)
                             }
                         }
                     }
                 }
-                guard running > 0, let (index, result) = await group.next() else { break }
+                guard running > 0, let outcome = await group.next() else { break }
                 running -= 1
-                let agent = agents[index]
-                switch result {
-                case .success(let value, let outcome, let attempts, let latency):
-                    state.outputs[index] = agent.outputs(from: value)
-                    state.reports.append(AgentReport(agent: agent.name, outcome: outcome, attempts: attempts, latencyMicroseconds: latency))
-                case .failure(let reason, let attempts, let latency):
-                    applyFallback(agent, reason: reason, attempts: attempts, latency: latency, key: keys[index], state: &state)
-                }
-                done.insert(index)
+                state.record(outcome)
+                done.insert(outcome.index)
             }
             group.cancelAll()
         }
@@ -292,117 +248,6 @@ public final class PlanExecutor: Sendable {
         let order = Dictionary(uniqueKeysWithValues: agents.map { ($0.name, $0.index) })
         state.reports.sort { (order[$0.agent] ?? 0) < (order[$1.agent] ?? 0) }
         return finish(state)
-    }
-
-    /// One agent with cache, attempts, timeouts capped by the deadline, and backoff.
-    private func call(
-        _ agent: RuntimeAgent, request: AgentRequest, key: String?, deadlineLeft: Int64?, attemptsUsed: Int = 0, lastFailure resumedFailure: String? = nil
-    ) async -> CallResult {
-        let began = DispatchTime.now().uptimeNanoseconds
-        func elapsed() -> Int64 { Int64((DispatchTime.now().uptimeNanoseconds &- began) / 1000) }
-        var random = SystemRandomNumberGenerator()
-        var lastFailure = resumedFailure ?? "not called"
-        var attempts = attemptsUsed
-        if attemptsUsed == 0, let key, let cached = agent.cache?.lookup(key), cached.expiresAtMicroseconds > wallClock() {
-            return .success(cached.value, outcome: .cached, attempts: 0, latency: elapsed())
-        }
-        if attemptsUsed > 0 {
-            // Carrying on after an inline attempt failed: pause before the retry first.
-            let pause = agent.retry.pause(beforeRetry: attemptsUsed, random: &random)
-            if let deadlineLeft, elapsed() + pause >= deadlineLeft {
-                return .failure(lastFailure + "; no time left for another attempt", attempts: attempts, latency: elapsed())
-            }
-            try? await Task.sleep(nanoseconds: UInt64(pause) * 1000)
-        }
-        guard attemptsUsed < agent.retry.attempts else {
-            return .failure(lastFailure, attempts: attempts, latency: elapsed())
-        }
-        for attempt in (attemptsUsed + 1)...agent.retry.attempts {
-            var timeout = agent.plan.timeoutMicroseconds
-            if let deadlineLeft {
-                let left = deadlineLeft - elapsed()
-                if left <= 0 {
-                    lastFailure = attempt == 1 ? "the event's deadline had passed before the call" : lastFailure + "; no time left for another attempt"
-                    break
-                }
-                timeout = min(timeout, left)
-            }
-            // An open circuit fails fast, before waiting for a slot or a token; it may
-            // also have opened while this call waited, so it is asked again after.
-            if agent.breaker?.refuses(now: DispatchTime.now().uptimeNanoseconds) == true {
-                lastFailure = attempts == 0 ? CircuitBreaker.openReason : lastFailure + "; " + CircuitBreaker.openReason
-                break
-            }
-            let result: Result<JSONValue, AgentCallFailure>
-            guard await agent.limits.acquire(maxWaitMicroseconds: deadlineLeft.map { $0 - elapsed() }) else {
-                lastFailure = "rate limit of `\(agent.name)`: no call possible before the event's deadline"
-                break
-            }
-            if let deadlineLeft {
-                // Waiting for a slot or a rate-limit token may have used the time left.
-                let left = deadlineLeft - elapsed()
-                if left <= 0 {
-                    agent.limits.release()
-                    lastFailure = "the event's deadline passed while waiting for `\(agent.name)`'s concurrency or rate limit"
-                    break
-                }
-                timeout = min(timeout, left)
-            }
-            let permission = agent.breaker?.permit(now: DispatchTime.now().uptimeNanoseconds) ?? .call
-            if permission == .refused {
-                agent.limits.release()
-                lastFailure = attempts == 0 ? CircuitBreaker.openReason : lastFailure + "; " + CircuitBreaker.openReason
-                break
-            }
-            let probe = permission == .probe
-            attempts = attempt
-            switch agent.call {
-            case .inline(let function)?:
-                do throws(AgentCallFailure) { result = .success(try function(request)) } catch { result = .failure(error) }
-            case .awaited(let function)?:
-                result = await TimeoutRace.call(function, request: request, timeoutMicroseconds: timeout)
-            case nil:
-                agent.limits.release()
-                agent.breaker?.abandon(probe: probe)
-                return .failure("agent has nothing to call", attempts: 0, latency: 0)
-            }
-            agent.limits.release()
-            if let breaker = agent.breaker {
-                // Only "the service did not answer usefully" counts against the circuit.
-                let failed = if case .failure(let failure) = result { failure.isRetryable } else { false }
-                breaker.record(failed: failed, probe: probe, now: DispatchTime.now().uptimeNanoseconds)
-            }
-            switch result {
-            case .success(let value):
-                if let key { agent.cache?.store(key, value: value, now: wallClock()) }
-                return .success(value, outcome: .ok, attempts: attempt, latency: elapsed())
-            case .failure(let failure):
-                lastFailure = failure.reason
-                guard failure.isRetryable, attempt < agent.retry.attempts else { break }
-                if agent.breaker?.refuses(now: DispatchTime.now().uptimeNanoseconds) == true {
-                    lastFailure += "; " + CircuitBreaker.openReason
-                    break
-                }
-                // The service's Retry-After, when longer than the backoff, is the pause.
-                var pause = agent.retry.pause(beforeRetry: attempt, random: &random)
-                if let asked = failure.retryAfterMicroseconds, asked > pause {
-                    pause = asked
-                    if deadlineLeft == nil, asked > RetryPolicy.longestRetryAfterMicroseconds {
-                        lastFailure += "; Retry-After is longer than the \(RetryPolicy.longestRetryAfterMicroseconds / 1_000_000)s a retry waits"
-                        break
-                    }
-                }
-                if let deadlineLeft, elapsed() + pause >= deadlineLeft {
-                    lastFailure += "; no time left for another attempt"
-                    break
-                }
-                try? await Task.sleep(nanoseconds: UInt64(pause) * 1000)
-                continue
-            }
-            break
-        }
-        if attempts > 1 { lastFailure = "\(attempts) attempts failed; last: \(lastFailure)" }
-        return .failure(lastFailure, attempts: attempts, latency: elapsed())
     }
 
     // MARK: Result
@@ -417,8 +262,6 @@ public final class PlanExecutor: Sendable {
                 }
             }
         }
-        let status: EventStatus =
-            state.failure != nil ? .failed : (state.reports.contains { $0.outcome.isDegraded } ? .partial : .complete)
-        return EventResult(status: status, reports: state.reports, fields: fields, latencyMicroseconds: state.elapsedMicroseconds, failure: state.failure)
+        return EventResult(reports: state.reports, fields: fields, latencyMicroseconds: state.elapsedMicroseconds, failure: state.failure)
     }
 }

@@ -1,0 +1,22 @@
+import EventJSON
+
+/// The interpreter as an ``EventProcessor``.
+extension PlanExecutor: EventProcessor {
+    public func processInline(_ event: JSONValue) -> EventStep {
+        switch processInline(event) as InlineOutcome {
+        case .finished(let result): .finished(result)
+        case .needsAwait(let progress): .needsAwait(PendingEvent(progress))
+        }
+    }
+
+    public func process(_ event: JSONValue, resuming pending: PendingEvent?) async -> EventResult {
+        await process(event, resuming: pending?.progress as? InlineProgress)
+    }
+
+    public func dedupKey(for event: JSONValue) -> String? {
+        guard let dedup = plan.dedup else { return nil }
+        let scope = Scope(event: event, executor: self, outputs: [], inputs: JSONObject())
+        guard let key = ExpressionEvaluator.evaluate(dedup.key, in: scope), key != .null else { return nil }
+        return BuiltinFunctions.text(of: key)
+    }
+}
