@@ -49,7 +49,7 @@ struct EnrichRunProcessAgentTests {
             - name: tone
               type: process
               command: [python3, \(StandIn.script)]
-              timeout: 300ms
+              timeout: 1s
               fallback: skip
               input:
                 text: event.body
@@ -72,7 +72,7 @@ struct EnrichRunProcessAgentTests {
         #expect(events.map { $0["tone"] as? String } == ["positive", nil, "negative"])
         let metadata = try #require(events[1]["_enrichment"] as? [String: Any])
         #expect(metadata["status"] as? String == "partial")
-        #expect("\(metadata)".contains("timed out after 300ms"))
+        #expect("\(metadata)".contains("timed out after 1000ms"))
         let pid = try #require(events[0]["tone_pid"] as? Int)
         #expect(!processExists(Int32(pid)), "the child must be gone once enrich has exited")
     }

@@ -205,7 +205,9 @@ struct ProcessAgentTests {
     }
 
     @Test func shutdownClosesInputAndReapsTheChild() async throws {
-        let agent = ProcessAgent(settings: StandIn.settings())
+        var settings = StandIn.settings()
+        settings.exitGrace = .seconds(6)
+        let agent = ProcessAgent(settings: settings)
         try await agent.start()
         let pid = try #require(agent.status.processID)
         #expect(processExists(pid))
@@ -213,8 +215,8 @@ struct ProcessAgentTests {
         #expect(await call(agent, StandIn.inputs("good")).success != nil)
         let started = ContinuousClock.now
         await agent.shutdown()
-        // It exits on end of input, well before the 2 s grace that would bring SIGTERM.
-        #expect(ContinuousClock.now - started < .milliseconds(1500))
+        // It exits on end of input, before the 6 s grace that would bring SIGTERM.
+        #expect(ContinuousClock.now - started < .seconds(5))
         #expect(!processExists(pid), "no child and no zombie after shutdown")
         #expect(agent.status.phase == "stopped")
         #expect(await call(agent, StandIn.inputs("good")).failure?.isRetryable == false)
