@@ -98,6 +98,13 @@ struct EnrichRunProcessAgentTests {
         let plan = try BoundedEnrich.run(["compile", pipeline, "-o", "-"], environment: ["ENRICH_TEST_SECRET": secret])
         #expect(plan.stdout.contains("\"TONE_GREETING\": \"hello {env.ENRICH_TEST_SECRET}\""))
         #expect(!plan.stdout.contains(secret))
+        // A plan file keeps `env:` too: running it gives the same greeting.
+        let planFile = pipeline + ".plan"
+        #expect(try BoundedEnrich.run(["compile", pipeline, "-o", planFile]).status == 0)
+        let fromPlan = try BoundedEnrich.run(
+            ["run", planFile, "--state", ":memory:", "--progress", "never"], stdin: Self.events, environment: ["ENRICH_TEST_SECRET": secret])
+        #expect(fromPlan.status == 0, "\(fromPlan.stderr)")
+        #expect(try Self.lines(fromPlan.stdout).map { $0["greeting"] as? String } == Array(repeating: "hello \(secret)", count: 3))
 
         let unset = try BoundedEnrich.run(["run", pipeline, "--state", ":memory:"], stdin: Self.events)
         #expect(unset.status == 2)
