@@ -237,6 +237,22 @@ struct ProcessAgentTests {
         #expect(!processExists(pid))
     }
 
+    @Test func errorLinesAreCutAndOnlyTheLastOnesKeptForMessages() async throws {
+        let log = CollectedLog()
+        var settings = StandIn.settings(log: log)
+        settings.command = ["python3", "-c", "import sys\nfor i in range(50): print(f'line {i}', file=sys.stderr)\nprint('e' * 5000, file=sys.stderr)\nsys.exit(4)"]
+        let agent = ProcessAgent(settings: settings)
+        let error = await #expect(throws: ProcessAgentError.self) { try await agent.start() }
+        let lines = log.all
+        #expect(lines.count == 51)
+        #expect(lines.last == "[sentiment] " + String(repeating: "e", count: 1000) + "… (5000 bytes)")
+        // The message quotes the last three lines only.
+        let message = try #require(error?.message)
+        #expect(message.hasPrefix("the process exited before writing its ready line (exit status 4); its last error output: line 48 | line 49 | eeee"))
+        #expect(message.count < 1200)
+        await agent.shutdown()
+    }
+
     @Test func theChildGetsTheAgentsEnvironmentAndForwardedErrorLines() async throws {
         let log = CollectedLog()
         var settings = StandIn.settings(["--echo-env", "ENRICH_TEST_GREETING", "--chatter"], log: log)
