@@ -4,7 +4,7 @@ import PackageDescription
 // Stages of the compiler, each one module, data flowing one way:
 //   CYAML → YAMLSource → PipelineSyntax → PipelineChecks → Planner → Runtime
 // Diagnostics is the shared vocabulary every front-end stage reports through.
-// EventJSON (over simdjson), RuntimeState (SQLite), Agents and NetworkAgents serve the runtime.
+// EventJSON (over simdjson), RuntimeState (SQLite), Agents, NetworkAgents and ProcessAgents serve the runtime.
 let package = Package(
     name: "Enrich",
     platforms: [.macOS(.v15)],  // macOS 15: the stdlib's UInt128 (GeoIP addresses)

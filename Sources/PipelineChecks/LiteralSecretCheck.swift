@@ -38,6 +38,16 @@ enum LiteralSecretCheck {
                     report(agent, what: "input `\(input.name.value)`", range: input.value.range, replacement: "env.\(input.name.value.uppercased())", diagnostics: &diagnostics)
                 }
             }
+            // A process agent's `env:` is kept in plans as written; `{env.X}` is read at start.
+            for variable in agent.environment ?? [] where !variable.value.value.isEmpty && !variable.value.value.contains("{env.") {
+                let name = variable.name.value.lowercased()
+                let namedLikeSecret = sensitiveNames.contains { name == $0 || name.hasSuffix("_" + $0) }
+                if namedLikeSecret || looksLikeToken(variable.value.value) {
+                    let reference = "{env.\(variable.name.value)}"
+                    let replacement = isQuoted(variable.value.range, in: file) ? reference : "\"\(reference)\""
+                    report(agent, what: "env `\(variable.name.value)`", range: variable.value.range, replacement: replacement, diagnostics: &diagnostics)
+                }
+            }
         }
     }
 

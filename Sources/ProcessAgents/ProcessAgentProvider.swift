@@ -16,8 +16,6 @@ public final class ProcessAgentProvider: Sendable {
         public var sidecarDirectory: String?
         /// Commands that replace an agent's own, by agent name (`--process-command`).
         public var commandOverrides: [String: [String]] = [:]
-        /// Applied to every agent's ``ProcessAgentSettings`` (timeouts, log) before it starts.
-        public var adjust: @Sendable (inout ProcessAgentSettings) -> Void = { _ in }
 
         public init(baseDirectory: String, sidecarDirectory: String? = nil) {
             self.baseDirectory = baseDirectory
@@ -45,7 +43,6 @@ public final class ProcessAgentProvider: Sendable {
             if agent.kind == "local_llm", let model = agent.settings["model"] { settings.environment["ENRICH_MODEL"] = model }
             settings.workingDirectory = options.baseDirectory
             settings.maxInFlight = max(agent.concurrency * 4, 64)
-            options.adjust(&settings)
             agents[agent.name] = ProcessAgent(settings: settings)
         }
         self.agents = agents
@@ -79,9 +76,6 @@ public final class ProcessAgentProvider: Sendable {
         guard let processAgent = agents[agent.name] else { return nil }
         return .awaited { request async throws(AgentCallFailure) in try await processAgent.call(request.inputs) }
     }
-
-    /// The agent called `name`, if it runs as a child process.
-    public func agent(named name: String) -> ProcessAgent? { agents[name] }
 
     /// Stops every child (standard input closed, then SIGTERM, then SIGKILL) and reaps it.
     public func shutdown() async {

@@ -11,12 +11,6 @@ final class StandardErrorTail: Sendable {
 
     init(capacity: Int = 20) { self.capacity = capacity }
 
-    /// `line` cut to ``maxLineBytes``.
-    static func bounded(_ line: ArraySlice<UInt8>) -> String {
-        if line.count <= maxLineBytes { return String(decoding: line, as: UTF8.self) }
-        return String(decoding: line.prefix(maxLineBytes), as: UTF8.self) + "… (\(line.count) bytes)"
-    }
-
     func append(_ line: String) {
         lines.withLock { lines in
             if lines.count == capacity { lines.removeFirst() }

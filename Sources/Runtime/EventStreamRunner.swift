@@ -102,7 +102,10 @@ public final class EventStreamRunner: Sendable {
         }
 
         let batchSize = max(1, configuration.batchSize)
-        let permits = DispatchSemaphore(value: max(2 * configuration.workers, configuration.maxInFlight / batchSize))
+        // Created at 0 and then signalled: libdispatch traps when a semaphore is freed below
+        // its initial value, which a run ending on an error (a failed write) would do.
+        let permits = DispatchSemaphore(value: 0)
+        for _ in 0..<max(2 * configuration.workers, configuration.maxInFlight / batchSize) { permits.signal() }
         let inFlight = EventCounter()
         let writer = BatchWriter(
             output: output, outbox: outbox, deadLetter: deadLetter, state: state, source: source, ordered: configuration.ordered,

@@ -137,6 +137,23 @@ struct WarningTests {
         #expect(result.diagnostics.first?.fixIts.first?.replacement == "env.PASSWORD")
     }
 
+    @Test("W003 fires for a credential-named `env:` value of a process agent, and its fix-it reads it at start", arguments: [
+        ("    CRM_TOKEN: \"tok-123456\"", "    CRM_TOKEN: \"{env.CRM_TOKEN}\""),
+        ("    CRM_TOKEN: tok-123456", "    CRM_TOKEN: \"{env.CRM_TOKEN}\""),
+        ("    LOG_LEVEL: sk_live_abc123def456", "    LOG_LEVEL: \"{env.LOG_LEVEL}\""),
+    ])
+    func literalSecretInProcessEnvironment(line: String, fixed: String) throws {
+        let text = "agents:\n- name: scorer\n  type: process\n  command: [python3, scorer.py]\n  env:\n\(line)\n  input:\n    text: event.text\n  output:\n    score: score\n"
+        let result = lint(text)
+        #expect(result.codes == [.literalSecret], "\(result.rendered)")
+        let fixIt = try #require(result.diagnostics.first?.fixIts.first)
+        let corrected = Self.applying(fixIt, to: result.file)
+        #expect(corrected.contains(fixed + "\n"), "\(corrected)")
+        #expect(lint(corrected).diagnostics.isEmpty, "\(lint(corrected).rendered)")
+        let quiet = text.replacingOccurrences(of: line, with: "    LOG_LEVEL: debug\n    HF_TOKEN: \"{env.HF_TOKEN}\"")
+        #expect(lint(quiet).diagnostics.isEmpty, "\(lint(quiet).rendered)")
+    }
+
     @Test("W003 does not fire for values read from the environment or computed from the event", arguments: [
         "  headers:\n    Authorization: \"Bearer {env.CRM_TOKEN}\"",
         "  headers:\n    X-Api-Key: \"{env.CRM_KEY}\"",

@@ -49,7 +49,7 @@ struct EnrichRunProcessAgentTests {
             - name: tone
               type: process
               command: [python3, \(StandIn.script)]
-              timeout: 300ms
+              timeout: 1s
               fallback: skip
               input:
                 text: event.body
@@ -72,7 +72,7 @@ struct EnrichRunProcessAgentTests {
         #expect(events.map { $0["tone"] as? String } == ["positive", nil, "negative"])
         let metadata = try #require(events[1]["_enrichment"] as? [String: Any])
         #expect(metadata["status"] as? String == "partial")
-        #expect("\(metadata)".contains("timed out after 300ms"))
+        #expect("\(metadata)".contains("timed out after 1000ms"))
         let pid = try #require(events[0]["tone_pid"] as? Int)
         #expect(!processExists(Int32(pid)), "the child must be gone once enrich has exited")
     }
@@ -98,10 +98,27 @@ struct EnrichRunProcessAgentTests {
         let plan = try BoundedEnrich.run(["compile", pipeline, "-o", "-"], environment: ["ENRICH_TEST_SECRET": secret])
         #expect(plan.stdout.contains("\"TONE_GREETING\": \"hello {env.ENRICH_TEST_SECRET}\""))
         #expect(!plan.stdout.contains(secret))
+        // A plan file keeps `env:` too: running it gives the same greeting.
+        let planFile = pipeline + ".plan"
+        #expect(try BoundedEnrich.run(["compile", pipeline, "-o", planFile]).status == 0)
+        let fromPlan = try BoundedEnrich.run(
+            ["run", planFile, "--state", ":memory:", "--progress", "never"], stdin: Self.events, environment: ["ENRICH_TEST_SECRET": secret])
+        #expect(fromPlan.status == 0, "\(fromPlan.stderr)")
+        #expect(try Self.lines(fromPlan.stdout).map { $0["greeting"] as? String } == Array(repeating: "hello \(secret)", count: 3))
 
         let unset = try BoundedEnrich.run(["run", pipeline, "--state", ":memory:"], stdin: Self.events)
         #expect(unset.status == 2)
         #expect(unset.stderr.contains("agent `tone`: env TONE_GREETING: the environment variable ENRICH_TEST_SECRET (`{env.ENRICH_TEST_SECRET}` in `env:`) is not set"))
+    }
+
+    @Test func aClosedStandardOutputIsAnErrorNotACrashOrADeathBySIGPIPE() throws {
+        // Process agents make enrich ignore SIGPIPE (a dead child's pipe must not kill it),
+        // so a reader that goes away is reported like any failed write.
+        let input = String(repeating: #"{"ticket_id": "t", "body": "great"}"# + "\n", count: 3000)
+        let outcome = try BoundedEnrich.run(
+            ["run", "samples/ticket-tone.yaml", "--state", ":memory:", "--progress", "never"], stdin: input, closedOutput: true)
+        #expect(outcome.status == 2, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("enrich: error: output: writing standard output failed: Broken pipe"))
     }
 
     @Test func aModelServerThatCannotLoadStopsTheRunWithItsMessage() throws {
@@ -157,7 +174,11 @@ enum BoundedEnrich {
         return directory.appendingPathComponent("enrich")
     }
 
-    static func run(_ arguments: [String], stdin: String = "", environment: [String: String] = [:], timeout: TimeInterval = 60) throws -> Outcome {
+    /// With `closedOutput`, the read end of enrich's standard output is closed at once
+    /// (as `| head` does), so its writes fail with EPIPE.
+    static func run(
+        _ arguments: [String], stdin: String = "", environment: [String: String] = [:], closedOutput: Bool = false, timeout: TimeInterval = 60
+    ) throws -> Outcome {
         let process = Process()
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         process.executableURL = executable
@@ -172,15 +193,18 @@ enum BoundedEnrich {
         let exited = DispatchSemaphore(value: 0)
         process.terminationHandler = { _ in exited.signal() }
         try process.run()
+        if closedOutput { try out.fileHandleForReading.close() }
         let collected = CollectedOutput()
         let readers = DispatchGroup()
-        for (pipe, isError) in [(out, false), (err, true)] {
+        for (pipe, isError) in closedOutput ? [(err, true)] : [(out, false), (err, true)] {
             DispatchQueue.global().async(group: readers) {
                 collected.set(pipe.fileHandleForReading.readDataToEndOfFile(), isError: isError)
             }
         }
-        input.fileHandleForWriting.write(Data(stdin.utf8))
-        try input.fileHandleForWriting.close()
+        // enrich may stop reading early (a failed run): that must not kill the test.
+        signal(SIGPIPE, SIG_IGN)
+        try? input.fileHandleForWriting.write(contentsOf: Data(stdin.utf8))
+        try? input.fileHandleForWriting.close()
         if exited.wait(timeout: .now() + timeout) == .timedOut {
             process.terminate()
             _ = exited.wait(timeout: .now() + 5)

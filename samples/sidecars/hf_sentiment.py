@@ -34,12 +34,16 @@ def fail(message):
 
 
 def load(model, device):
+    local_only = os.environ.get("ENRICH_HF_ALLOW_DOWNLOAD") != "1"
+    if local_only:
+        # Tokenizer and model alike: read the local cache, never the network.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     try:
         from transformers import pipeline  # noqa: PLC0415 (import here to report its absence clearly)
     except Exception as error:  # ImportError, or a backend failing to import
         fail(f"the `transformers` package cannot be imported ({error}); install it with "
              f"`pip install transformers torch`, or give the agent a `command:` of your own")
-    local_only = os.environ.get("ENRICH_HF_ALLOW_DOWNLOAD") != "1"
     try:
         kwargs = {"model": model, "tokenizer": model, "top_k": 1}
         if device is not None:
