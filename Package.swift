@@ -139,6 +139,10 @@ let package = Package(
         .executableTarget(name: "StateCrashHelper", dependencies: ["RuntimeState"]),
         .executableTarget(name: "AgentsBenchmark", dependencies: ["Agents", "EventJSON"]),
         .executableTarget(name: "RuntimeBenchmark", dependencies: ["Runtime", "Planner", "PipelineChecks", "EventJSON"]),
+        .executableTarget(
+            name: "HTTPAgentBenchmark",
+            dependencies: ["NetworkAgents", "StandInServers", "Runtime", "Planner", "PipelineChecks", "Diagnostics"]
+        ),
         // HTTP servers on 127.0.0.1 that stand in for the services agents call (latency,
         // errors, hangs, resets on demand); for tests and benchmarks only.
         .target(
