@@ -147,4 +147,48 @@ struct ServingEnrich {
         let labels = scratch.lines("out.jsonl").compactMap { try? JSONReader.parse($0) }.compactMap { $0.string("label") }
         #expect(Set(labels).isSuperset(of: ["n-1", "n-2"]))
     }
+
+    @Test func fileRunDeliversThroughThePipelinesWebhookSink() async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let receiver = try await WebhookReceiver.start { index in index == 1 ? .status(502) : .status(200) }
+        let pipeline = scratch.path("sink.yaml")
+        try """
+            pipeline: sink_from_pipeline
+            sink:
+              type: webhook
+              url: \(receiver.url)
+              batch_size: 7
+              linger: 10ms
+            agents:
+              - name: label
+                type: expr
+                output:
+                  label: concat("n-", to_string(event.n))
+            """.write(toFile: pipeline, atomically: true, encoding: .utf8)
+        let input = scratch.path("events.jsonl")
+        try (1...50).map { "{\"n\":\($0)}\n" }.joined().write(toFile: input, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = try #require(ServingEnrich.executable)
+        process.arguments = [
+            "run", pipeline, "--input", input, "--state", scratch.path("state.sqlite"), "--sink-backoff", "10ms", "--progress", "never",
+        ]
+        FileManager.default.createFile(atPath: scratch.path("run.err"), contents: nil)
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: scratch.path("run.err")))
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        while process.isRunning, Date() < deadline { try await Task.sleep(nanoseconds: 10_000_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        let stderr = scratch.lines("run.err").joined(separator: "\n")
+        #expect(process.terminationStatus == 0, "\(stderr)")
+        #expect(stderr.contains("webhook: 50 delivered, 0 dead-lettered"))
+        let delivered = receiver.deliveredByKey
+        #expect(delivered.count == 50)
+        #expect(Set(delivered.values.compactMap { $0.int("n") }) == Set(1...50))
+        #expect(receiver.requests.allSatisfy { $0.events.count <= 7 })
+        #expect(receiver.requests.contains { $0.status == 502 }, "the failed batch must have been retried")
+        await receiver.stop()
+    }
 }
