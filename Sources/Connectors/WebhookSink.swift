@@ -67,14 +67,14 @@ public final class WebhookSink: Sendable {
         var partialSince: UInt64?
         while !stop.isSet {
             let finished = inputFinished()
-            let events = try store.outboxEvents(limit: options.batchSize)
-            if events.isEmpty {
-                if finished { return }
+            // The outbox's in-memory count says when there is anything to read: no polling of SQLite while idle.
+            let pending = outbox.pending
+            if pending <= 0, !finished {
                 partialSince = nil
                 try? await Task.sleep(nanoseconds: 5_000_000)
                 continue
             }
-            if events.count < options.batchSize, !finished {
+            if pending < options.batchSize, !finished {
                 let now = DispatchTime.now().uptimeNanoseconds
                 let since = partialSince ?? now
                 partialSince = since
@@ -82,6 +82,13 @@ public final class WebhookSink: Sendable {
                     try? await Task.sleep(nanoseconds: 2_000_000)
                     continue
                 }
+            }
+            let events = try store.outboxEvents(limit: options.batchSize)
+            if events.isEmpty {
+                if finished { return }
+                partialSince = nil
+                try? await Task.sleep(nanoseconds: 5_000_000)
+                continue
             }
             partialSince = nil
             try await deliver(events, stop: stop)

@@ -158,7 +158,7 @@ struct RunCommand: AsyncParsableCommand {
         if maxQueued < 1 || maxConcurrentRequests < 1 || maxUndelivered < 1 {
             throw ValidationError("--max-queued, --max-concurrent-requests and --max-undelivered must be at least 1")
         }
-        if let sinkBatchSize, sinkBatchSize < 1 || sinkBatchSize > 10_000 { throw ValidationError("--sink-batch-size must be between 1 and 10000") }
+        if let sinkBatchSize, sinkBatchSize < 1 || sinkBatchSize > 1000 { throw ValidationError("--sink-batch-size must be between 1 and 1000 (the Idempotency-Key header lists every key of a batch)") }
         if sinkMaxAttempts < 1 { throw ValidationError("--sink-max-attempts must be at least 1") }
         if let sinkLinger { _ = try RunEndpoints.milliseconds(sinkLinger, option: "--sink-linger") }
         _ = try RunEndpoints.milliseconds(sinkBackoff, option: "--sink-backoff")

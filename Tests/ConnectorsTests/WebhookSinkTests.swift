@@ -34,7 +34,7 @@ final class SinkHarness: Sendable {
     func add(_ range: ClosedRange<Int>) throws {
         let entries = range.map { OutboxEntry(key: "test-\($0)", bytes: Array(#"{"n":\#($0),"_idempotency_key":"test-\#($0)"}"#.utf8)) }
         try store.commitBatch(checkpoint: nil, outbox: entries)
-        outbox.removed(-entries.count)
+        outbox.added(entries.count)
     }
 
     func start() {
