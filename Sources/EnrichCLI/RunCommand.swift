@@ -60,7 +60,8 @@ struct RunCommand: AsyncParsableCommand {
             EXIT STATUS
               0    every line was processed (some may be in the dead-letter file)
               1    the pipeline has errors (printed as `enrich lint` prints them)
-              2    usage error, unreadable or corrupt file, or an agent that cannot be set up
+              2    usage error, unreadable or corrupt file, an agent that cannot be set up,
+                   or an address that cannot be served
               130  stopped by SIGINT (in-flight events finished and checkpointed)
               143  stopped by SIGTERM (likewise)
 
@@ -124,10 +125,10 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Deliver enriched events to this URL by batched POSTs instead of writing --output.", valueName: "url"))
     var webhook: String?
 
-    @Option(help: "Most events in one webhook POST.")
+    @Option(help: "Most events in one webhook POST (default: the pipeline's sink batch_size, else 100; at most 1000).")
     var sinkBatchSize: Int?
 
-    @Option(help: ArgumentHelp("How long a partial webhook batch waits for more events (e.g. 200ms).", valueName: "duration"))
+    @Option(help: ArgumentHelp("How long a partial webhook batch waits for more events (default: the pipeline's sink linger, else 200ms).", valueName: "duration"))
     var sinkLinger: String?
 
     @Option(help: "Attempts per webhook batch before its events go to the webhook dead-letter file.")
