@@ -21,6 +21,8 @@ public struct WebhookOptions: Sendable {
     public var maxBackoffMilliseconds = 10_000
     /// Per request.
     public var timeoutMilliseconds = 10_000
+    /// Extra headers on every POST (e.g. `Authorization`).
+    public var headers: [(name: String, value: String)] = []
     /// Where events that could not be delivered go, one JSON object a line.
     public var deadLetterPath: String
 
@@ -149,6 +151,7 @@ public final class WebhookSink: Sendable {
         var request = HTTPClientRequest(url: options.url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
+        for header in options.headers { request.headers.add(name: header.name, value: header.value) }
         request.headers.add(name: "Idempotency-Key", value: events.map(\.key).joined(separator: ","))
         request.body = .bytes(ByteBuffer(bytes: body))
         let label: String

@@ -143,6 +143,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Where undeliverable events go (default: the dead-letter path with .webhook before .jsonl).", valueName: "path"))
     var sinkDeadLetter: String?
 
+    @Option(name: .customLong("sink-header"), help: ArgumentHelp("A header for every webhook POST, e.g. 'Authorization: Bearer ...' (repeatable).", valueName: "name: value"))
+    var sinkHeaders: [String] = []
+
     @Option(help: "Events committed but not yet delivered beyond which the run waits for the webhook.")
     var maxUndelivered = 100_000
 
@@ -161,6 +164,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         if let sinkBatchSize, sinkBatchSize < 1 || sinkBatchSize > 1000 { throw ValidationError("--sink-batch-size must be between 1 and 1000 (the Idempotency-Key header lists every key of a batch)") }
         if sinkMaxAttempts < 1 { throw ValidationError("--sink-max-attempts must be at least 1") }
+        _ = try sinkHeaderPairs()
         if let sinkLinger { _ = try RunEndpoints.milliseconds(sinkLinger, option: "--sink-linger") }
         _ = try RunEndpoints.milliseconds(sinkBackoff, option: "--sink-backoff")
         _ = try RunEndpoints.milliseconds(sinkTimeout, option: "--sink-timeout")
@@ -261,6 +265,18 @@ struct RunCommand: AsyncParsableCommand {
         if let signal = summary.interruptedBy { throw ExitCode(128 + signal) }
     }
 
+    /// `--sink-header` values as (name, value) pairs.
+    private func sinkHeaderPairs() throws -> [(name: String, value: String)] {
+        try sinkHeaders.map { text in
+            guard let colon = text.firstIndex(of: ":"), !text[..<colon].trimmingCharacters(in: .whitespaces).isEmpty,
+                text[..<colon].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
+            else {
+                throw ValidationError("--sink-header takes `Name: value` (got `\(text)`)")
+            }
+            return (String(text[..<colon]), text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+        }
+    }
+
     /// The ingest server and webhook sink the options ask for, with the run's input and output set to them.
     private func makeEndpoints(
         plan: Plan, store: StateStore, configuration: inout RunConfiguration, listen: (host: String, port: Int)?, webhookURL: String?,
@@ -297,6 +313,7 @@ struct RunCommand: AsyncParsableCommand {
             options.maxAttempts = sinkMaxAttempts
             options.backoffMilliseconds = try RunEndpoints.milliseconds(sinkBackoff, option: "--sink-backoff")
             options.timeoutMilliseconds = try RunEndpoints.milliseconds(sinkTimeout, option: "--sink-timeout")
+            options.headers = try sinkHeaderPairs()
             let http = HTTPClient(eventLoopGroupProvider: .singleton)
             client = http
             sink = WebhookSink(store: store, outbox: outbox, options: options, client: http)

@@ -172,6 +172,7 @@ struct ServingEnrich {
         process.executableURL = try #require(ServingEnrich.executable)
         process.arguments = [
             "run", pipeline, "--input", input, "--state", scratch.path("state.sqlite"), "--sink-backoff", "10ms", "--progress", "never",
+            "--sink-header", "Authorization: Bearer t0ken",
         ]
         FileManager.default.createFile(atPath: scratch.path("run.err"), contents: nil)
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: scratch.path("run.err")))
@@ -188,6 +189,7 @@ struct ServingEnrich {
         #expect(delivered.count == 50)
         #expect(Set(delivered.values.compactMap { $0.int("n") }) == Set(1...50))
         #expect(receiver.requests.allSatisfy { $0.events.count <= 7 })
+        #expect(receiver.requests.allSatisfy { $0.authorization == "Bearer t0ken" })
         #expect(receiver.requests.contains { $0.status == 502 }, "the failed batch must have been retried")
         await receiver.stop()
     }
