@@ -114,6 +114,10 @@ let package = Package(
         .executableTarget(name: "StateCrashHelper", dependencies: ["RuntimeState"]),
         .executableTarget(name: "AgentsBenchmark", dependencies: ["Agents", "EventJSON"]),
         .executableTarget(name: "RuntimeBenchmark", dependencies: ["Runtime", "Planner", "PipelineChecks", "EventJSON"]),
+        .executableTarget(
+            name: "IngestBenchmark",
+            dependencies: ["Connectors", "Runtime", "RuntimeState", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+        ),
 
         // Tests.
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
