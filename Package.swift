@@ -153,6 +153,10 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        .executableTarget(
+            name: "IngestBenchmark",
+            dependencies: ["Connectors", "Runtime", "RuntimeState", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+        ),
 
         // Tests.
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),

@@ -21,6 +21,8 @@ public struct WebhookOptions: Sendable {
     public var maxBackoffMilliseconds = 10_000
     /// Per request.
     public var timeoutMilliseconds = 10_000
+    /// Extra headers on every POST (e.g. `Authorization`).
+    public var headers: [(name: String, value: String)] = []
     /// Where events that could not be delivered go, one JSON object a line.
     public var deadLetterPath: String
 
@@ -67,14 +69,14 @@ public final class WebhookSink: Sendable {
         var partialSince: UInt64?
         while !stop.isSet {
             let finished = inputFinished()
-            let events = try store.outboxEvents(limit: options.batchSize)
-            if events.isEmpty {
-                if finished { return }
+            // The outbox's in-memory count says when there is anything to read: no polling of SQLite while idle.
+            let pending = outbox.pending
+            if pending <= 0, !finished {
                 partialSince = nil
                 try? await Task.sleep(nanoseconds: 5_000_000)
                 continue
             }
-            if events.count < options.batchSize, !finished {
+            if pending < options.batchSize, !finished {
                 let now = DispatchTime.now().uptimeNanoseconds
                 let since = partialSince ?? now
                 partialSince = since
@@ -82,6 +84,13 @@ public final class WebhookSink: Sendable {
                     try? await Task.sleep(nanoseconds: 2_000_000)
                     continue
                 }
+            }
+            let events = try store.outboxEvents(limit: options.batchSize)
+            if events.isEmpty {
+                if finished { return }
+                partialSince = nil
+                try? await Task.sleep(nanoseconds: 5_000_000)
+                continue
             }
             partialSince = nil
             try await deliver(events, stop: stop)
@@ -142,6 +151,7 @@ public final class WebhookSink: Sendable {
         var request = HTTPClientRequest(url: options.url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
+        for header in options.headers { request.headers.add(name: header.name, value: header.value) }
         request.headers.add(name: "Idempotency-Key", value: events.map(\.key).joined(separator: ","))
         request.body = .bytes(ByteBuffer(bytes: body))
         let label: String

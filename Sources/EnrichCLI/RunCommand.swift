@@ -57,7 +57,8 @@ struct RunCommand: AsyncParsableCommand {
             EXIT STATUS
               0    every line was processed (some may be in the dead-letter file)
               1    the pipeline has errors (printed as `enrich lint` prints them)
-              2    usage error, unreadable or corrupt file, or an agent that cannot be set up
+              2    usage error, unreadable or corrupt file, an agent that cannot be set up,
+                   or an address that cannot be served
               130  stopped by SIGINT (in-flight events finished and checkpointed)
               143  stopped by SIGTERM (likewise)
 

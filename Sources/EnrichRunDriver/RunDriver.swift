@@ -192,6 +192,7 @@ public enum RunDriver {
             webhook.maxAttempts = options.sinkMaxAttempts
             webhook.backoffMilliseconds = try RunEndpoints.milliseconds(options.sinkBackoff, option: "--sink-backoff")
             webhook.timeoutMilliseconds = try RunEndpoints.milliseconds(options.sinkTimeout, option: "--sink-timeout")
+            webhook.headers = try options.sinkHeaderPairs()
             let http = HTTPClient(eventLoopGroupProvider: .singleton)
             client = http
             sink = WebhookSink(store: store, outbox: outbox, options: webhook, client: http)

@@ -68,10 +68,10 @@ public struct RunOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Deliver enriched events to this URL by batched POSTs instead of writing --output.", valueName: "url"))
     public var webhook: String?
 
-    @Option(help: "Most events in one webhook POST.")
+    @Option(help: "Most events in one webhook POST (default: the pipeline's sink batch_size, else 100; at most 1000).")
     public var sinkBatchSize: Int?
 
-    @Option(help: ArgumentHelp("How long a partial webhook batch waits for more events (e.g. 200ms).", valueName: "duration"))
+    @Option(help: ArgumentHelp("How long a partial webhook batch waits for more events (default: the pipeline's sink linger, else 200ms).", valueName: "duration"))
     public var sinkLinger: String?
 
     @Option(help: "Attempts per webhook batch before its events go to the webhook dead-letter file.")
@@ -85,6 +85,9 @@ public struct RunOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("Where undeliverable events go (default: the dead-letter path with .webhook before .jsonl).", valueName: "path"))
     public var sinkDeadLetter: String?
+
+    @Option(name: .customLong("sink-header"), help: ArgumentHelp("A header for every webhook POST, e.g. 'Authorization: Bearer ...' (repeatable).", valueName: "name: value"))
+    public var sinkHeaders: [String] = []
 
     @Option(help: "Events committed but not yet delivered beyond which the run waits for the webhook.")
     public var maxUndelivered = 100_000
@@ -107,13 +110,26 @@ public struct RunOptions: ParsableArguments {
         if maxQueued < 1 || maxConcurrentRequests < 1 || maxUndelivered < 1 {
             throw ValidationError("--max-queued, --max-concurrent-requests and --max-undelivered must be at least 1")
         }
-        if let sinkBatchSize, sinkBatchSize < 1 || sinkBatchSize > 10_000 { throw ValidationError("--sink-batch-size must be between 1 and 10000") }
+        if let sinkBatchSize, sinkBatchSize < 1 || sinkBatchSize > 1000 { throw ValidationError("--sink-batch-size must be between 1 and 1000 (the Idempotency-Key header lists every key of a batch)") }
+        _ = try sinkHeaderPairs()
         if sinkMaxAttempts < 1 { throw ValidationError("--sink-max-attempts must be at least 1") }
         if let sinkLinger { _ = try RunEndpoints.milliseconds(sinkLinger, option: "--sink-linger") }
         _ = try RunEndpoints.milliseconds(sinkBackoff, option: "--sink-backoff")
         _ = try RunEndpoints.milliseconds(sinkTimeout, option: "--sink-timeout")
         for item in processCommands where Self.splitCommand(item) == nil {
             throw ValidationError("--process-command takes AGENT=COMMAND, e.g. `sentiment=python3 samples/sidecars/standin_sentiment.py`; got `\(item)`")
+        }
+    }
+
+    /// `--sink-header` values as (name, value) pairs.
+    func sinkHeaderPairs() throws -> [(name: String, value: String)] {
+        try sinkHeaders.map { text in
+            guard let colon = text.firstIndex(of: ":"), !text[..<colon].trimmingCharacters(in: .whitespaces).isEmpty,
+                text[..<colon].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
+            else {
+                throw ValidationError("--sink-header takes `Name: value` (got `\(text)`)")
+            }
+            return (String(text[..<colon]), text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces))
         }
     }
 

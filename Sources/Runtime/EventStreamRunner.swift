@@ -128,6 +128,8 @@ public final class EventStreamRunner: Sendable {
                     descriptor: descriptor, startOffset: checkpoint?.inputOffset ?? 0, startLine: checkpoint?.inputLine ?? 0,
                     maxLineBytes: configuration.maxLineBytes))
         }
+        // A served run waits for requests: publish metrics whenever it goes idle, so /metrics does not lag.
+        let publishWhenIdle = queue != nil
         let readFailure = FailureBox()
         let readerContinuations = continuations
         let readerThread = Thread {
@@ -185,9 +187,8 @@ public final class EventStreamRunner: Sendable {
                             inFlight.add(-batch.lines.count)
                             if let outbox { await outbox.waitForRoom(stop: stop) }
                             try await writer.accept(result)
-                            // Publishing copies the histograms: a few times a second is plenty, and
-                            // whenever the input is idle (a served run's metrics must not lag).
-                            if inFlight.value == 0 || DispatchTime.now().uptimeNanoseconds &- published > 250_000_000 {
+                            // Publishing copies the histograms: a few times a second is plenty.
+                            if (publishWhenIdle && inFlight.value == 0) || DispatchTime.now().uptimeNanoseconds &- published > 250_000_000 {
                                 board.publish(worker.metrics, slot: slot)
                                 published = DispatchTime.now().uptimeNanoseconds
                             }

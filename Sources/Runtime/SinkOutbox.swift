@@ -23,8 +23,8 @@ public final class SinkOutbox: Sendable {
     /// Events committed to the outbox and not yet delivered or dead-lettered.
     public var pending: Int { pendingCount.load(ordering: .relaxed) }
 
-    /// Called by the run after committing `count` events.
-    func added(_ count: Int) {
+    /// Called by the run after committing `count` events to the outbox.
+    public func added(_ count: Int) {
         guard count > 0 else { return }
         pendingCount.add(count, ordering: .relaxed)
         wakeup.signal()

@@ -138,16 +138,25 @@ final class IngestHarness: Sendable {
 
     @Test func tooManyRequestsInFlightGet503() async throws {
         var limits = IngestLimits()
-        limits.maxConcurrentRequests = 1
+        limits.maxConcurrentRequests = 2
+        limits.maxBodyBytes = 1 << 20
         let harness = try await IngestHarness(limits: limits)
-        // One client sends its headers and part of its body, then stalls.
-        let stalled = try RawHTTP.openStalledPost(port: harness.port, contentLength: 100, sent: "{\"n\":")
-        defer { close(stalled) }
-        let busy = await eventually(seconds: 5) { harness.server.requestsInProgress == 1 }
-        #expect(busy, "the stalled request was never admitted")
-        let response = try await HTTP.post(harness.url + "/v1/events", #"{"n":1}"#)
-        #expect(response.status == 503)
-        #expect(response.header("Retry-After") == "1")
+        // Two clients send their headers and half a megabyte of body, then stall.
+        let half = "{\"pad\":\"" + String(repeating: "x", count: 512 << 10)
+        let stalled = try (0..<2).map { _ in try RawHTTP.openStalledPost(port: harness.port, contentLength: 1 << 20, sent: half) }
+        defer { for socket in stalled { close(socket) } }
+        let busy = await eventually(seconds: 5) { harness.server.requestsInProgress == 2 }
+        #expect(busy, "the stalled requests were never admitted")
+        // Everyone else is turned away at once, bodies unread: at most two bodies are ever buffered.
+        let responses = try await withThrowingTaskGroup(of: Exchange.self) { group in
+            for n in 0..<8 { group.addTask { try await HTTP.post(harness.url + "/v1/events", "{\"n\":\(n)}") } }
+            var all: [Exchange] = []
+            for try await response in group { all.append(response) }
+            return all
+        }
+        #expect(responses.map(\.status) == Array(repeating: 503, count: 8))
+        #expect(responses.allSatisfy { $0.header("Retry-After") == "1" })
+        #expect(harness.server.requestsInProgress == 2)
         #expect(try harness.store.queuedCount() == 0)
         await harness.close()
     }

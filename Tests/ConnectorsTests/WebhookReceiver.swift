@@ -16,6 +16,7 @@ final class WebhookReceiver: Sendable {
 
     struct Received: Sendable {
         var headerKeys: [String]
+        var authorization: String?
         var events: [JSONValue]
         var status: Int
         var at: UInt64
@@ -81,7 +82,8 @@ final class WebhookReceiver: Sendable {
         if case .array(let items)? = try? JSONReader.parse(Array(buffer: body)) { events = items }
         let header = request.headers.first { $0.name.canonicalName == "idempotency-key" }?.value
         let keys = header?.split(separator: ",").map(String.init) ?? []
-        received.withLock { $0.append(Received(headerKeys: keys, events: events, status: status, at: DispatchTime.now().uptimeNanoseconds)) }
+        let authorization = request.headers.first { $0.name.canonicalName == "authorization" }?.value
+        received.withLock { $0.append(Received(headerKeys: keys, authorization: authorization, events: events, status: status, at: DispatchTime.now().uptimeNanoseconds)) }
         return Response(status: HTTPResponse.Status(code: status), headers: [:], body: .init(byteBuffer: ByteBuffer(string: "status \(status)")))
     }
 
