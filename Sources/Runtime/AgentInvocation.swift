@@ -150,6 +150,8 @@ extension RuntimeAgent {
                 }
                 timeout = min(timeout, left)
             }
+            var request = request
+            request.attempt = attempt
             switch call {
             case .inline(let function)?:
                 do throws(AgentCallFailure) { result = .success(try function(request)) } catch { result = .failure(error) }
