@@ -114,6 +114,7 @@ let package = Package(
         .executableTarget(name: "StateCrashHelper", dependencies: ["RuntimeState"]),
         .executableTarget(name: "AgentsBenchmark", dependencies: ["Agents", "EventJSON"]),
         .executableTarget(name: "RuntimeBenchmark", dependencies: ["Runtime", "Planner", "PipelineChecks", "EventJSON"]),
+        .executableTarget(name: "CodegenBenchmark", dependencies: ["GeneratedPipelines", "Runtime", "Planner", "PipelineChecks"]),
 
         // Tests.
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
