@@ -98,7 +98,7 @@ let package = Package(
             name: "EnrichCLI",
             dependencies: [
                 "PipelineChecks", "Planner", "Diagnostics", "Runtime", "RuntimeState", "Agents", "NetworkAgents", "EventJSON",
-                "EnrichRunDriver", "SwiftEmitter",
+                "EnrichRunDriver", "SwiftEmitter", "PipelineSyntax",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -8,7 +8,7 @@ import Testing
 /// scratch directory under the temporary directory), so this suite is the slow one.
 @Suite("generated binary", .serialized)
 struct GeneratedBinaryTests {
-    static let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("enrich-generated-packages-build")
+    static let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("enrich-generated-build")
 
     /// Compiles martech-local to a package and builds it (debug); the binary's path.
     static func buildMartechLocal() throws -> URL {
