@@ -128,29 +128,46 @@ public struct ExpressionParser {
 
     private mutating func parseCoalesce() -> Expression? {
         guard let lhs = parseBinary(level: 0) else { return nil }
-        guard isSymbol("??") else { return lhs }
+        guard isSymbol(.coalesce) else { return lhs }
         advance()
         guard let rhs = parseExpression() else { return nil }
         return Expression(.binary(.coalesce, lhs, rhs), range: lhs.range.extended(to: rhs.range))
     }
 
-    /// Binary levels from loosest to tightest; comparisons do not chain.
-    private static let levels: [(operators: [BinaryOperator], chains: Bool)] = [
-        ([.or], true),
-        ([.and], true),
-        ([.equal, .notEqual], false),
-        ([.less, .lessOrEqual, .greater, .greaterOrEqual], false),
-    ]
+    /// Binary levels from loosest to tightest: `||`, `&&`, equality, ordering. The first
+    /// two chain (`a || b || c`); comparisons do not.
+    private static let binaryLevelCount = 4
+
+    /// The binary level `symbol`'s operator belongs to, if it is one of them.
+    private static func binaryLevel(of symbol: Symbol) -> (BinaryOperator, level: Int)? {
+        switch symbol {
+        case .or: (.or, 0)
+        case .and: (.and, 1)
+        case .equal: (.equal, 2)
+        case .notEqual: (.notEqual, 2)
+        case .less: (.less, 3)
+        case .lessOrEqual: (.lessOrEqual, 3)
+        case .greater: (.greater, 3)
+        case .greaterOrEqual: (.greaterOrEqual, 3)
+        default: nil
+        }
+    }
+
+    /// The operator of the current token when it belongs to binary level `level`.
+    private func binaryOperator(atLevel level: Int) -> BinaryOperator? {
+        guard case .symbol(let symbol) = token.kind, let (op, opLevel) = Self.binaryLevel(of: symbol), opLevel == level else { return nil }
+        return op
+    }
 
     private mutating func parseBinary(level: Int) -> Expression? {
-        guard level < Self.levels.count else { return parseMembership() }
+        guard level < Self.binaryLevelCount else { return parseMembership() }
         guard var lhs = parseBinary(level: level + 1) else { return nil }
-        let (operators, chains) = Self.levels[level]
-        while case .symbol(let symbol) = token.kind, let op = BinaryOperator(rawValue: symbol), operators.contains(op) {
+        let chains = level < 2
+        while let op = binaryOperator(atLevel: level) {
             advance()
             guard let rhs = parseBinary(level: level + 1) else { return nil }
             lhs = Expression(.binary(op, lhs, rhs), range: lhs.range.extended(to: rhs.range))
-            if !chains, case .symbol(let next) = token.kind, let nextOp = BinaryOperator(rawValue: next), operators.contains(nextOp) {
+            if !chains, binaryOperator(atLevel: level) != nil {
                 fail("comparisons cannot be chained; combine them with `&&`")
                 return nil
             }
@@ -177,8 +194,8 @@ public struct ExpressionParser {
 
     private mutating func parseAdditive() -> Expression? {
         guard var lhs = parseMultiplicative() else { return nil }
-        while isSymbol("+") || isSymbol("-") {
-            let op: BinaryOperator = isSymbol("+") ? .add : .subtract
+        while isSymbol(.plus) || isSymbol(.minus) {
+            let op: BinaryOperator = isSymbol(.plus) ? .add : .subtract
             advance()
             guard let rhs = parseMultiplicative() else { return nil }
             lhs = Expression(.binary(op, lhs, rhs), range: lhs.range.extended(to: rhs.range))
@@ -188,8 +205,8 @@ public struct ExpressionParser {
 
     private mutating func parseMultiplicative() -> Expression? {
         guard var lhs = parseUnary() else { return nil }
-        while isSymbol("*") || isSymbol("/") || isSymbol("%") {
-            let op: BinaryOperator = isSymbol("*") ? .multiply : isSymbol("/") ? .divide : .remainder
+        while isSymbol(.star) || isSymbol(.slash) || isSymbol(.percent) {
+            let op: BinaryOperator = isSymbol(.star) ? .multiply : isSymbol(.slash) ? .divide : .remainder
             advance()
             guard let rhs = parseUnary() else { return nil }
             lhs = Expression(.binary(op, lhs, rhs), range: lhs.range.extended(to: rhs.range))
@@ -198,8 +215,8 @@ public struct ExpressionParser {
     }
 
     private mutating func parseUnary() -> Expression? {
-        if isSymbol("!") || isSymbol("-") {
-            let op: UnaryOperator = isSymbol("!") ? .not : .negate
+        if isSymbol(.not) || isSymbol(.minus) {
+            let op: UnaryOperator = isSymbol(.not) ? .not : .negate
             let start = token.start
             advance()
             depth += 1
@@ -242,10 +259,10 @@ public struct ExpressionParser {
             default: break
             }
             let head = Name(name, range: range)
-            if isSymbol("(") { return parseCall(head, start: current.start) }
+            if isSymbol(.openParen) { return parseCall(head, start: current.start) }
             var fields: [Name] = []
             var end = current.end
-            while isSymbol(".") {
+            while isSymbol(.dot) {
                 advance()
                 guard case .identifier(let field) = token.kind else {
                     fail("expected a field name after `.`, found \(describe(token))")
@@ -257,23 +274,23 @@ public struct ExpressionParser {
             }
             let path = Path(root: head, fields: fields, range: source.range(current.start, end))
             return Expression(.path(path), range: path.range)
-        case .symbol("("):
+        case .symbol(.openParen):
             advance()
             guard let inner = parseExpression() else { return nil }
-            guard isSymbol(")") else {
+            guard isSymbol(.closeParen) else {
                 fail("expected `)` to close the `(`, found \(describe(token))")
                 return nil
             }
             let end = token.end
             advance()
             return Expression(inner.kind, range: source.range(current.start, end))
-        case .symbol("["):
+        case .symbol(.openBracket):
             advance()
             var items: [Expression] = []
-            while !isSymbol("]") {
+            while !isSymbol(.closeBracket) {
                 guard let item = parseExpression() else { return nil }
                 items.append(item)
-                if isSymbol(",") { advance() } else if !isSymbol("]") {
+                if isSymbol(.comma) { advance() } else if !isSymbol(.closeBracket) {
                     fail("expected `,` or `]` in the list, found \(describe(token))")
                     return nil
                 }
@@ -296,10 +313,10 @@ public struct ExpressionParser {
     private mutating func parseCall(_ name: Name, start: Int) -> Expression? {
         advance()  // (
         var arguments: [Expression] = []
-        while !isSymbol(")") {
+        while !isSymbol(.closeParen) {
             guard let argument = parseExpression() else { return nil }
             arguments.append(argument)
-            if isSymbol(",") { advance() } else if !isSymbol(")") {
+            if isSymbol(.comma) { advance() } else if !isSymbol(.closeParen) {
                 fail("expected `,` or `)` in the call to `\(name.text)`, found \(describe(token))")
                 return nil
             }
@@ -313,14 +330,17 @@ public struct ExpressionParser {
 
     private mutating func advance() { token = lexer.next() }
 
-    private func isSymbol(_ symbol: String) -> Bool { token.kind == .symbol(symbol) }
+    private func isSymbol(_ symbol: Symbol) -> Bool {
+        if case .symbol(let current) = token.kind { return current == symbol }
+        return false
+    }
     private func isKeyword(_ word: String) -> Bool { token.kind == .identifier(word) }
 
     private func describe(_ token: Token) -> String {
         switch token.kind {
         case .end: "the end of the expression"
         case .identifier(let name): "`\(name)`"
-        case .symbol(let symbol): "`\(symbol)`"
+        case .symbol(let symbol): "`\(symbol.text)`"
         case .int, .float, .duration, .string: "`\(String(decoding: bytes[token.start..<min(token.end, bytes.count)], as: UTF8.self))`"
         case .invalid(let reason): reason
         }
@@ -330,7 +350,6 @@ public struct ExpressionParser {
         if case .identifier = token.kind {
             return ["to pass a literal string, quote it inside the YAML value: `'\"some text\"'`"]
         }
-        if isSymbol("=") { return ["compare with `==`"] }
         return []
     }
 
