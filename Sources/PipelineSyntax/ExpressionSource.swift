@@ -59,7 +59,7 @@ public struct ExpressionSource: Sendable {
         guard let base else { return fallback }
         let end = max(start, end)
         if baseLocation != nil, start >= 0, end <= bytes.count {
-            return SourceRange(file: file.path, start: location(start), end: location(end))
+            return SourceRange(path: file.sourcePath, start: location(start), end: location(end))
         }
         return file.range(from: base + start, to: base + end)
     }

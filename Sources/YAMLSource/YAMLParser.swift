@@ -163,7 +163,7 @@ private struct TreeBuilder {
     }
 
     private func range(_ start: SourceLocation, _ end: SourceLocation) -> SourceRange {
-        SourceRange(file: file.path, start: start, end: end.offset >= start.offset ? end : start)
+        SourceRange(path: file.sourcePath, start: start, end: end.offset >= start.offset ? end : start)
     }
 
     private mutating func handle(_ event: inout yaml_event_t) -> Step {
