@@ -159,7 +159,7 @@ private struct TreeBuilder {
 
     /// Offset, line and column of a mark, without a search in the line table.
     private mutating func sourceLocation(_ mark: yaml_mark_t) -> SourceLocation {
-        offsets.location(ofCharacter: Int(mark.index))
+        offsets.location(of: mark)
     }
 
     private func range(_ start: SourceLocation, _ end: SourceLocation) -> SourceRange {
