@@ -127,89 +127,75 @@ public struct ExpressionParser {
     }
 
     private mutating func parseCoalesce() -> Expression? {
-        guard let lhs = parseBinary(level: 0) else { return nil }
+        guard let lhs = parseBinary(minimumLevel: 0) else { return nil }
         guard isSymbol(.coalesce) else { return lhs }
         advance()
         guard let rhs = parseExpression() else { return nil }
         return Expression(.binary(.coalesce, lhs, rhs), range: lhs.range.extended(to: rhs.range))
     }
 
-    /// Binary levels from loosest to tightest: `||`, `&&`, equality, ordering. The first
-    /// two chain (`a || b || c`); comparisons do not.
-    private static let binaryLevelCount = 4
+    /// Binary operator levels, loosest first: `||` 0, `&&` 1, `==` `!=` 2, `<` `<=` `>`
+    /// `>=` 3, `in` / `not in` 4, `+` `-` 5, `*` `/` `%` 6. All are left-associative;
+    /// comparisons (2 and 3) do not chain, and `in` takes only `+`/`*`-level operands
+    /// on either side (`a in b in c` stops at the second `in`).
+    private static let membershipLevel = 4
 
-    /// The binary level `symbol`'s operator belongs to, if it is one of them.
-    private static func binaryLevel(of symbol: Symbol) -> (BinaryOperator, level: Int)? {
+    /// The binary operator of the current token and its level, if it is one.
+    private func currentOperator() -> (BinaryOperator, level: Int)? {
+        guard case .symbol(let symbol) = token.kind else { return nil }
         switch symbol {
-        case .or: (.or, 0)
-        case .and: (.and, 1)
-        case .equal: (.equal, 2)
-        case .notEqual: (.notEqual, 2)
-        case .less: (.less, 3)
-        case .lessOrEqual: (.lessOrEqual, 3)
-        case .greater: (.greater, 3)
-        case .greaterOrEqual: (.greaterOrEqual, 3)
-        default: nil
+        case .or: return (.or, 0)
+        case .and: return (.and, 1)
+        case .equal: return (.equal, 2)
+        case .notEqual: return (.notEqual, 2)
+        case .less: return (.less, 3)
+        case .lessOrEqual: return (.lessOrEqual, 3)
+        case .greater: return (.greater, 3)
+        case .greaterOrEqual: return (.greaterOrEqual, 3)
+        case .plus: return (.add, 5)
+        case .minus: return (.subtract, 5)
+        case .star: return (.multiply, 6)
+        case .slash: return (.divide, 6)
+        case .percent: return (.remainder, 6)
+        default: return nil
         }
     }
 
-    /// The operator of the current token when it belongs to binary level `level`.
-    private func binaryOperator(atLevel level: Int) -> BinaryOperator? {
-        guard case .symbol(let symbol) = token.kind, let (op, opLevel) = Self.binaryLevel(of: symbol), opLevel == level else { return nil }
-        return op
-    }
-
-    private mutating func parseBinary(level: Int) -> Expression? {
-        guard level < Self.binaryLevelCount else { return parseMembership() }
-        guard var lhs = parseBinary(level: level + 1) else { return nil }
-        let chains = level < 2
-        while let op = binaryOperator(atLevel: level) {
+    /// Operands joined by operators of level `minimumLevel` or tighter (precedence
+    /// climbing: one call per operand instead of one per level per operand).
+    private mutating func parseBinary(minimumLevel: Int) -> Expression? {
+        guard var lhs = parseUnary() else { return nil }
+        // The loosest operator joined into `lhs` so far (none yet: above every level).
+        var joinedLevel = Int.max
+        while true {
+            if isKeyword("in") || isKeyword("not") {
+                // `in` needs an operand of `+`/`*` operators only; otherwise it is left
+                // for the caller (and, unclaimed, reported after the expression).
+                guard minimumLevel <= Self.membershipLevel, joinedLevel > Self.membershipLevel else { break }
+                var negated = false
+                if isKeyword("not") {
+                    negated = true
+                    advance()
+                    guard isKeyword("in") else {
+                        fail("expected `in` after `not`")
+                        return nil
+                    }
+                }
+                advance()
+                guard let rhs = parseBinary(minimumLevel: Self.membershipLevel + 1) else { return nil }
+                lhs = Expression(.membership(negated: negated, lhs, rhs), range: lhs.range.extended(to: rhs.range))
+                joinedLevel = Self.membershipLevel
+                continue
+            }
+            guard let (op, level) = currentOperator(), level >= minimumLevel else { break }
             advance()
-            guard let rhs = parseBinary(level: level + 1) else { return nil }
+            guard let rhs = parseBinary(minimumLevel: level + 1) else { return nil }
             lhs = Expression(.binary(op, lhs, rhs), range: lhs.range.extended(to: rhs.range))
-            if !chains, binaryOperator(atLevel: level) != nil {
+            joinedLevel = level
+            if level == 2 || level == 3, let (_, nextLevel) = currentOperator(), nextLevel == level {
                 fail("comparisons cannot be chained; combine them with `&&`")
                 return nil
             }
-        }
-        return lhs
-    }
-
-    private mutating func parseMembership() -> Expression? {
-        guard let lhs = parseAdditive() else { return nil }
-        var negated = false
-        if isKeyword("not") {
-            negated = true
-            advance()
-            guard isKeyword("in") else {
-                fail("expected `in` after `not`")
-                return nil
-            }
-        }
-        guard isKeyword("in") else { return lhs }
-        advance()
-        guard let rhs = parseAdditive() else { return nil }
-        return Expression(.membership(negated: negated, lhs, rhs), range: lhs.range.extended(to: rhs.range))
-    }
-
-    private mutating func parseAdditive() -> Expression? {
-        guard var lhs = parseMultiplicative() else { return nil }
-        while isSymbol(.plus) || isSymbol(.minus) {
-            let op: BinaryOperator = isSymbol(.plus) ? .add : .subtract
-            advance()
-            guard let rhs = parseMultiplicative() else { return nil }
-            lhs = Expression(.binary(op, lhs, rhs), range: lhs.range.extended(to: rhs.range))
-        }
-        return lhs
-    }
-
-    private mutating func parseMultiplicative() -> Expression? {
-        guard var lhs = parseUnary() else { return nil }
-        while isSymbol(.star) || isSymbol(.slash) || isSymbol(.percent) {
-            let op: BinaryOperator = isSymbol(.star) ? .multiply : isSymbol(.slash) ? .divide : .remainder
-            advance()
-            guard let rhs = parseUnary() else { return nil }
-            lhs = Expression(.binary(op, lhs, rhs), range: lhs.range.extended(to: rhs.range))
         }
         return lhs
     }
@@ -334,7 +320,10 @@ public struct ExpressionParser {
         if case .symbol(let current) = token.kind { return current == symbol }
         return false
     }
-    private func isKeyword(_ word: String) -> Bool { token.kind == .identifier(word) }
+    private func isKeyword(_ word: String) -> Bool {
+        if case .identifier(let name) = token.kind { return name.utf8.count == word.utf8.count && name == word }
+        return false
+    }
 
     private func describe(_ token: Token) -> String {
         switch token.kind {
