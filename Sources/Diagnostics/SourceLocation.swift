@@ -4,31 +4,38 @@
 /// so their size shows in lint time. Pipeline files are far below 4 GiB
 /// (``YAMLLimits/maxFileBytes``); a larger value is clamped.
 public struct SourceLocation: Hashable, Sendable, Codable, Comparable {
-    private var storedOffset: UInt32
-    private var storedLine: UInt32
-    private var storedColumn: UInt32
+    // Inlinable (with these stored fields visible to the inlined code): ranges are built
+    // and read in every other module's hot loops, where a call per field showed up.
+    @usableFromInline var storedOffset: UInt32
+    @usableFromInline var storedLine: UInt32
+    @usableFromInline var storedColumn: UInt32
 
+    @inlinable
     public var offset: Int {
         get { Int(storedOffset) }
         set { storedOffset = UInt32(clamping: newValue) }
     }
 
+    @inlinable
     public var line: Int {
         get { Int(storedLine) }
         set { storedLine = UInt32(clamping: newValue) }
     }
 
+    @inlinable
     public var column: Int {
         get { Int(storedColumn) }
         set { storedColumn = UInt32(clamping: newValue) }
     }
 
+    @inlinable
     public init(offset: Int, line: Int, column: Int) {
         storedOffset = UInt32(clamping: offset)
         storedLine = UInt32(clamping: line)
         storedColumn = UInt32(clamping: column)
     }
 
+    @inlinable
     public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
         lhs.storedOffset < rhs.storedOffset
     }
@@ -74,6 +81,7 @@ public struct SourceRange: Hashable, Sendable, Codable {
         self.init(path: SourcePath(file), start: start, end: end)
     }
 
+    @inlinable
     public init(path: SourcePath, start: SourceLocation, end: SourceLocation) {
         self.path = path
         self.start = start
@@ -87,6 +95,7 @@ public struct SourceRange: Hashable, Sendable, Codable {
     }
 
     /// The smallest range covering both `self` and `other` (same file assumed).
+    @inlinable
     public func extended(to other: SourceRange) -> SourceRange {
         SourceRange(path: path, start: Swift.min(start, other.start), end: Swift.max(end, other.end))
     }
