@@ -74,7 +74,7 @@ public struct Diagnostic: Hashable, Sendable, Codable {
 extension Diagnostic {
     /// The order diagnostics are reported in: by file, position, then code and message.
     public static func reportingOrder(_ lhs: Diagnostic, _ rhs: Diagnostic) -> Bool {
-        if lhs.range.file != rhs.range.file { return lhs.range.file < rhs.range.file }
+        if lhs.range.path != rhs.range.path { return lhs.range.file < rhs.range.file }
         if lhs.range.start.offset != rhs.range.start.offset { return lhs.range.start.offset < rhs.range.start.offset }
         if lhs.code != rhs.code { return lhs.code.rawValue < rhs.code.rawValue }
         return lhs.message < rhs.message

@@ -5,6 +5,8 @@
 public final class SourceFile: Sendable {
     /// The path as the user gave it; used verbatim in rendered diagnostics.
     public let path: String
+    /// ``path`` interned, for building ranges without copying the string.
+    public let sourcePath: SourcePath
     /// The raw file contents.
     public let bytes: [UInt8]
     /// Byte offset at which each line starts; `lineStarts[0] == 0`.
@@ -12,6 +14,7 @@ public final class SourceFile: Sendable {
 
     public init(path: String, bytes: [UInt8]) {
         self.path = path
+        self.sourcePath = SourcePath(path)
         self.bytes = bytes
         var starts = [0]
         starts.reserveCapacity(bytes.count / 32 + 1)
@@ -75,6 +78,6 @@ public final class SourceFile: Sendable {
 
     /// A range between two byte offsets of this file.
     public func range(from start: Int, to end: Int) -> SourceRange {
-        SourceRange(file: path, start: location(ofOffset: start), end: location(ofOffset: max(start, end)))
+        SourceRange(path: sourcePath, start: location(ofOffset: start), end: location(ofOffset: max(start, end)))
     }
 }

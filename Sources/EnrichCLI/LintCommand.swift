@@ -78,6 +78,7 @@ struct LintCommand: ParsableCommand {
         FileHandle.standardOutput.write(Data(output.utf8))
         let errors = diagnostics.count { $0.severity == .error }
         let warnings = diagnostics.count { $0.severity == .warning }
+        ProcessExit.keepUntilExit(results)
         if unreadable { throw ExitCode(2) }
         if errors > 0 || (strict && warnings > 0) { throw ExitCode(1) }
     }

@@ -1,20 +1,21 @@
 import Diagnostics
 import PipelineSyntax
 
-/// Every expression an agent holds, labelled by the role it plays.
-struct AgentExpressions {
-    enum Role { case input, when, output, url, header, cacheKey }
-    var items: [(role: Role, expression: Expression)] = []
-
-    init(_ agent: AgentDecl) {
-        for input in agent.inputs { items.append((.input, input.value)) }
-        if let when = agent.when { items.append((.when, when)) }
+/// Every expression an agent holds.
+enum AgentExpressions {
+    /// Calls `body` with each of `agent`'s expressions in a fixed order: inputs, `when`,
+    /// expression outputs, URL, headers, cache key (without collecting them first).
+    static func forEach(in agent: AgentDecl, _ body: (Expression) -> Void) {
+        for input in agent.inputs { body(input.value) }
+        if let when = agent.when { body(when) }
         for output in agent.outputs {
-            if case .expression(let expression) = output.source { items.append((.output, expression)) }
+            if case .expression(let expression) = output.source { body(expression) }
         }
-        if let url = agent.http?.url { items.append((.url, url)) }
-        for header in agent.http?.headers ?? [] { items.append((.header, header.value)) }
-        if let key = agent.cache?.key { items.append((.cacheKey, key)) }
+        if let http = agent.http {
+            if let url = http.url { body(url) }
+            for header in http.headers { body(header.value) }
+        }
+        if let key = agent.cache?.key { body(key) }
     }
 }
 
@@ -26,14 +27,19 @@ struct DependencyEdges {
     var dataDependencies: [Set<Int>]
 
     init(agents: [AgentDecl], table: AgentTable, diagnostics: inout DiagnosticCollector) {
-        references = Array(repeating: [:], count: agents.count)
-        dataDependencies = Array(repeating: [], count: agents.count)
-        for (index, agent) in agents.enumerated() {
-            for item in AgentExpressions(agent).items {
-                item.expression.forEachPath { path in
+        references = []
+        references.reserveCapacity(agents.count)
+        dataDependencies = []
+        dataDependencies.reserveCapacity(agents.count)
+        for agent in agents {
+            // Built locally and appended once: no nested in-place mutation of the tables.
+            var agentReferences: [Int: SourceRange] = [:]
+            var agentDependencies: Set<Int> = []
+            AgentExpressions.forEach(in: agent) { expression in
+                expression.forEachPath { path in
                     guard let target = table.index(of: path.root.text) else { return }
-                    dataDependencies[index].insert(target)
-                    if references[index][target] == nil { references[index][target] = path.range }
+                    agentDependencies.insert(target)
+                    if agentReferences[target] == nil { agentReferences[target] = path.range }
                 }
             }
             for entry in agent.after {
@@ -47,8 +53,10 @@ struct DependencyEdges {
                     diagnostics.emit(Diagnostic(.unknownAgent, "`after` names `\(entry.value)`, which is not an agent of this pipeline", at: entry.range, help: help, fixIts: fixIts))
                     continue
                 }
-                if references[index][target] == nil { references[index][target] = entry.range }
+                if agentReferences[target] == nil { agentReferences[target] = entry.range }
             }
+            references.append(agentReferences)
+            dataDependencies.append(agentDependencies)
         }
     }
 }

@@ -133,8 +133,7 @@ struct ExpressionTypeChecker {
         case .less, .lessOrEqual, .greater, .greaterOrEqual:
             let lhsType = type(of: lhs, handled: handled)
             let rhsType = type(of: rhs, handled: handled)
-            let ordered: Set<ValueType.Base> = [.int, .float, .string, .timestamp, .duration, .json]
-            if !ordered.contains(lhsType.base) || !ordered.contains(rhsType.base) || !Self.compatible(lhsType, rhsType) {
+            if !Self.ordered.contains(lhsType.base) || !Self.ordered.contains(rhsType.base) || !Self.compatible(lhsType, rhsType) {
                 mismatch("cannot order `\(lhsType)` and `\(rhsType)` with `\(op.rawValue)`", at: range, help: Self.comparisonHelp(lhsType, rhsType))
             }
             return .bool
@@ -345,6 +344,9 @@ struct ExpressionTypeChecker {
     private mutating func mismatch(_ message: String, at range: SourceRange, help: [String] = []) {
         diagnostics.emit(Diagnostic(.typeMismatch, message, at: range, help: help))
     }
+
+    /// The types `<`, `<=`, `>` and `>=` accept.
+    private static let ordered: Set<ValueType.Base> = [.int, .float, .string, .timestamp, .duration, .json]
 
     static func compatible(_ lhs: ValueType, _ rhs: ValueType) -> Bool {
         if lhs.base == rhs.base { return true }

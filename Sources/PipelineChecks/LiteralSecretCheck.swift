@@ -16,7 +16,8 @@ enum LiteralSecretCheck {
 
     static func check(_ agents: [AgentDecl], file: SourceFile, diagnostics: inout DiagnosticCollector) {
         for agent in agents {
-            let variable = agent.name.value.uppercased() + "_TOKEN"
+            // Built only for a report: most agents have nothing to report.
+            var variable: String { agent.name.value.uppercased() + "_TOKEN" }
             for header in agent.http?.headers ?? [] where sensitiveHeaders.contains(header.name.value.lowercased()) {
                 if let literal = literalCredential(in: header.value) {
                     // Keep the scheme (`Bearer`, `Basic`...) the value starts with, if any.
@@ -91,7 +92,7 @@ enum LiteralSecretCheck {
             case .text(let text):
                 if inQuery {
                     query += text
-                } else if let mark = text.firstIndex(of: "?") {
+                } else if let mark = firstQuestionMark(in: text) {
                     inQuery = true
                     query += text[text.index(after: mark)...]
                 }
@@ -108,6 +109,17 @@ enum LiteralSecretCheck {
             if key == "key" || sensitiveNames.contains(where: { key.contains($0) }) { return true }
         }
         return false
+    }
+
+    /// Where `text` has its first `?` character. For plain ASCII text (no `\r`, which
+    /// joins a following `\n` into one character) that is the first `?` byte, found
+    /// without walking grapheme clusters; other text takes the general search.
+    private static func firstQuestionMark(in text: String) -> String.Index? {
+        let bytes = text.utf8
+        if bytes.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "\r") }) {
+            return bytes.firstIndex(of: UInt8(ascii: "?"))
+        }
+        return text.firstIndex(of: "?")
     }
 
     private static func looksLikeToken(_ value: String) -> Bool {

@@ -7,6 +7,8 @@ enum OutputCollisionCheck {
 
     static func check(_ ast: PipelineAST, diagnostics: inout DiagnosticCollector) {
         var writers: [String: (agent: String, range: SourceRange)] = [:]
+        // Sized up front: growing it rehashes every name written so far.
+        writers.reserveCapacity(ast.agents.reduce(0) { $0 + $1.outputs.count })
         var eventFields: [String: SourceRange] = [:]
         for field in ast.event ?? [] { eventFields[field.name.value] = field.name.range }
         for agent in ast.agents where agent.emits {

@@ -6,7 +6,7 @@ struct Token: Equatable {
         case float(Double)
         case duration(PipelineDuration)
         case string(String)
-        case symbol(String)
+        case symbol(Symbol)
         case end
         case invalid(String)
     }
@@ -14,6 +14,76 @@ struct Token: Equatable {
     var kind: Kind
     var start: Int
     var end: Int
+}
+
+/// An operator or punctuation token; a small enum so the parser's many "is the current
+/// token `+`?" questions compare one byte rather than strings.
+enum Symbol: UInt8, Equatable {
+    case equal, notEqual, lessOrEqual, greaterOrEqual, and, or, coalesce
+    case less, greater, not, plus, minus, star, slash, percent
+    case openParen, closeParen, openBracket, closeBracket, comma, dot
+
+    /// The symbol as written.
+    var text: String {
+        switch self {
+        case .equal: "=="
+        case .notEqual: "!="
+        case .lessOrEqual: "<="
+        case .greaterOrEqual: ">="
+        case .and: "&&"
+        case .or: "||"
+        case .coalesce: "??"
+        case .less: "<"
+        case .greater: ">"
+        case .not: "!"
+        case .plus: "+"
+        case .minus: "-"
+        case .star: "*"
+        case .slash: "/"
+        case .percent: "%"
+        case .openParen: "("
+        case .closeParen: ")"
+        case .openBracket: "["
+        case .closeBracket: "]"
+        case .comma: ","
+        case .dot: "."
+        }
+    }
+
+    /// The two-character symbol made of `first` and `second`, if they form one.
+    static func pair(_ first: UInt8, _ second: UInt8) -> Symbol? {
+        switch (first, second) {
+        case (UInt8(ascii: "="), UInt8(ascii: "=")): .equal
+        case (UInt8(ascii: "!"), UInt8(ascii: "=")): .notEqual
+        case (UInt8(ascii: "<"), UInt8(ascii: "=")): .lessOrEqual
+        case (UInt8(ascii: ">"), UInt8(ascii: "=")): .greaterOrEqual
+        case (UInt8(ascii: "&"), UInt8(ascii: "&")): .and
+        case (UInt8(ascii: "|"), UInt8(ascii: "|")): .or
+        case (UInt8(ascii: "?"), UInt8(ascii: "?")): .coalesce
+        default: nil
+        }
+    }
+
+    /// The one-character symbol `byte`, if it is one.
+    static func single(_ byte: UInt8) -> Symbol? {
+        switch byte {
+        case UInt8(ascii: "<"): .less
+        case UInt8(ascii: ">"): .greater
+        case UInt8(ascii: "!"): .not
+        case UInt8(ascii: "+"): .plus
+        case UInt8(ascii: "-"): .minus
+        case UInt8(ascii: "*"): .star
+        case UInt8(ascii: "/"): .slash
+        case UInt8(ascii: "%"): .percent
+        case UInt8(ascii: "("): .openParen
+        case UInt8(ascii: ")"): .closeParen
+        case UInt8(ascii: "["): .openBracket
+        case UInt8(ascii: "]"): .closeBracket
+        case UInt8(ascii: ","): .comma
+        case UInt8(ascii: "."): .dot
+        default: nil
+        }
+    }
 }
 
 /// Splits expression text into tokens; never fails, bad input becomes `.invalid`.
@@ -29,9 +99,6 @@ struct ExpressionLexer {
         self.index = start
     }
 
-    private static let twoCharacterSymbols: Set<String> = ["==", "!=", "<=", ">=", "&&", "||", "??"]
-    private static let oneCharacterSymbols: Set<UInt8> = Set("<>!+-*/%()[],.".utf8)
-
     mutating func next() -> Token {
         while index < limit, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0A || bytes[index] == 0x0D {
             index += 1
@@ -45,16 +112,13 @@ struct ExpressionLexer {
         }
         if isDigit(byte) { return number(from: start) }
         if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") { return string(from: start, quote: byte) }
-        if index + 1 < limit {
-            let pair = String(decoding: bytes[index...index + 1], as: UTF8.self)
-            if Self.twoCharacterSymbols.contains(pair) {
-                index += 2
-                return Token(kind: .symbol(pair), start: start, end: index)
-            }
+        if index + 1 < limit, let pair = Symbol.pair(byte, bytes[index + 1]) {
+            index += 2
+            return Token(kind: .symbol(pair), start: start, end: index)
         }
-        if Self.oneCharacterSymbols.contains(byte) {
+        if let single = Symbol.single(byte) {
             index += 1
-            return Token(kind: .symbol(String(UnicodeScalar(byte))), start: start, end: index)
+            return Token(kind: .symbol(single), start: start, end: index)
         }
         // One whole character, however many bytes, so the caret covers it.
         index += 1

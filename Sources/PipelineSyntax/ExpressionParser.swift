@@ -127,30 +127,72 @@ public struct ExpressionParser {
     }
 
     private mutating func parseCoalesce() -> Expression? {
-        guard let lhs = parseBinary(level: 0) else { return nil }
-        guard isSymbol("??") else { return lhs }
+        guard let lhs = parseBinary(minimumLevel: 0) else { return nil }
+        guard isSymbol(.coalesce) else { return lhs }
         advance()
         guard let rhs = parseExpression() else { return nil }
         return Expression(.binary(.coalesce, lhs, rhs), range: lhs.range.extended(to: rhs.range))
     }
 
-    /// Binary levels from loosest to tightest; comparisons do not chain.
-    private static let levels: [(operators: [BinaryOperator], chains: Bool)] = [
-        ([.or], true),
-        ([.and], true),
-        ([.equal, .notEqual], false),
-        ([.less, .lessOrEqual, .greater, .greaterOrEqual], false),
-    ]
+    /// Binary operator levels, loosest first: `||` 0, `&&` 1, `==` `!=` 2, `<` `<=` `>`
+    /// `>=` 3, `in` / `not in` 4, `+` `-` 5, `*` `/` `%` 6. All are left-associative;
+    /// comparisons (2 and 3) do not chain, and `in` takes only `+`/`*`-level operands
+    /// on either side (`a in b in c` stops at the second `in`).
+    private static let membershipLevel = 4
 
-    private mutating func parseBinary(level: Int) -> Expression? {
-        guard level < Self.levels.count else { return parseMembership() }
-        guard var lhs = parseBinary(level: level + 1) else { return nil }
-        let (operators, chains) = Self.levels[level]
-        while case .symbol(let symbol) = token.kind, let op = BinaryOperator(rawValue: symbol), operators.contains(op) {
+    /// The binary operator of the current token and its level, if it is one.
+    private func currentOperator() -> (BinaryOperator, level: Int)? {
+        guard case .symbol(let symbol) = token.kind else { return nil }
+        switch symbol {
+        case .or: return (.or, 0)
+        case .and: return (.and, 1)
+        case .equal: return (.equal, 2)
+        case .notEqual: return (.notEqual, 2)
+        case .less: return (.less, 3)
+        case .lessOrEqual: return (.lessOrEqual, 3)
+        case .greater: return (.greater, 3)
+        case .greaterOrEqual: return (.greaterOrEqual, 3)
+        case .plus: return (.add, 5)
+        case .minus: return (.subtract, 5)
+        case .star: return (.multiply, 6)
+        case .slash: return (.divide, 6)
+        case .percent: return (.remainder, 6)
+        default: return nil
+        }
+    }
+
+    /// Operands joined by operators of level `minimumLevel` or tighter (precedence
+    /// climbing: one call per operand instead of one per level per operand).
+    private mutating func parseBinary(minimumLevel: Int) -> Expression? {
+        guard var lhs = parseUnary() else { return nil }
+        // The loosest operator joined into `lhs` so far (none yet: above every level).
+        var joinedLevel = Int.max
+        while true {
+            if isKeyword("in") || isKeyword("not") {
+                // `in` needs an operand of `+`/`*` operators only; otherwise it is left
+                // for the caller (and, unclaimed, reported after the expression).
+                guard minimumLevel <= Self.membershipLevel, joinedLevel > Self.membershipLevel else { break }
+                var negated = false
+                if isKeyword("not") {
+                    negated = true
+                    advance()
+                    guard isKeyword("in") else {
+                        fail("expected `in` after `not`")
+                        return nil
+                    }
+                }
+                advance()
+                guard let rhs = parseBinary(minimumLevel: Self.membershipLevel + 1) else { return nil }
+                lhs = Expression(.membership(negated: negated, lhs, rhs), range: lhs.range.extended(to: rhs.range))
+                joinedLevel = Self.membershipLevel
+                continue
+            }
+            guard let (op, level) = currentOperator(), level >= minimumLevel else { break }
             advance()
-            guard let rhs = parseBinary(level: level + 1) else { return nil }
+            guard let rhs = parseBinary(minimumLevel: level + 1) else { return nil }
             lhs = Expression(.binary(op, lhs, rhs), range: lhs.range.extended(to: rhs.range))
-            if !chains, case .symbol(let next) = token.kind, let nextOp = BinaryOperator(rawValue: next), operators.contains(nextOp) {
+            joinedLevel = level
+            if level == 2 || level == 3, let (_, nextLevel) = currentOperator(), nextLevel == level {
                 fail("comparisons cannot be chained; combine them with `&&`")
                 return nil
             }
@@ -158,48 +200,9 @@ public struct ExpressionParser {
         return lhs
     }
 
-    private mutating func parseMembership() -> Expression? {
-        guard let lhs = parseAdditive() else { return nil }
-        var negated = false
-        if isKeyword("not") {
-            negated = true
-            advance()
-            guard isKeyword("in") else {
-                fail("expected `in` after `not`")
-                return nil
-            }
-        }
-        guard isKeyword("in") else { return lhs }
-        advance()
-        guard let rhs = parseAdditive() else { return nil }
-        return Expression(.membership(negated: negated, lhs, rhs), range: lhs.range.extended(to: rhs.range))
-    }
-
-    private mutating func parseAdditive() -> Expression? {
-        guard var lhs = parseMultiplicative() else { return nil }
-        while isSymbol("+") || isSymbol("-") {
-            let op: BinaryOperator = isSymbol("+") ? .add : .subtract
-            advance()
-            guard let rhs = parseMultiplicative() else { return nil }
-            lhs = Expression(.binary(op, lhs, rhs), range: lhs.range.extended(to: rhs.range))
-        }
-        return lhs
-    }
-
-    private mutating func parseMultiplicative() -> Expression? {
-        guard var lhs = parseUnary() else { return nil }
-        while isSymbol("*") || isSymbol("/") || isSymbol("%") {
-            let op: BinaryOperator = isSymbol("*") ? .multiply : isSymbol("/") ? .divide : .remainder
-            advance()
-            guard let rhs = parseUnary() else { return nil }
-            lhs = Expression(.binary(op, lhs, rhs), range: lhs.range.extended(to: rhs.range))
-        }
-        return lhs
-    }
-
     private mutating func parseUnary() -> Expression? {
-        if isSymbol("!") || isSymbol("-") {
-            let op: UnaryOperator = isSymbol("!") ? .not : .negate
+        if isSymbol(.not) || isSymbol(.minus) {
+            let op: UnaryOperator = isSymbol(.not) ? .not : .negate
             let start = token.start
             advance()
             depth += 1
@@ -242,10 +245,10 @@ public struct ExpressionParser {
             default: break
             }
             let head = Name(name, range: range)
-            if isSymbol("(") { return parseCall(head, start: current.start) }
+            if isSymbol(.openParen) { return parseCall(head, start: current.start) }
             var fields: [Name] = []
             var end = current.end
-            while isSymbol(".") {
+            while isSymbol(.dot) {
                 advance()
                 guard case .identifier(let field) = token.kind else {
                     fail("expected a field name after `.`, found \(describe(token))")
@@ -257,23 +260,23 @@ public struct ExpressionParser {
             }
             let path = Path(root: head, fields: fields, range: source.range(current.start, end))
             return Expression(.path(path), range: path.range)
-        case .symbol("("):
+        case .symbol(.openParen):
             advance()
             guard let inner = parseExpression() else { return nil }
-            guard isSymbol(")") else {
+            guard isSymbol(.closeParen) else {
                 fail("expected `)` to close the `(`, found \(describe(token))")
                 return nil
             }
             let end = token.end
             advance()
             return Expression(inner.kind, range: source.range(current.start, end))
-        case .symbol("["):
+        case .symbol(.openBracket):
             advance()
             var items: [Expression] = []
-            while !isSymbol("]") {
+            while !isSymbol(.closeBracket) {
                 guard let item = parseExpression() else { return nil }
                 items.append(item)
-                if isSymbol(",") { advance() } else if !isSymbol("]") {
+                if isSymbol(.comma) { advance() } else if !isSymbol(.closeBracket) {
                     fail("expected `,` or `]` in the list, found \(describe(token))")
                     return nil
                 }
@@ -296,10 +299,10 @@ public struct ExpressionParser {
     private mutating func parseCall(_ name: Name, start: Int) -> Expression? {
         advance()  // (
         var arguments: [Expression] = []
-        while !isSymbol(")") {
+        while !isSymbol(.closeParen) {
             guard let argument = parseExpression() else { return nil }
             arguments.append(argument)
-            if isSymbol(",") { advance() } else if !isSymbol(")") {
+            if isSymbol(.comma) { advance() } else if !isSymbol(.closeParen) {
                 fail("expected `,` or `)` in the call to `\(name.text)`, found \(describe(token))")
                 return nil
             }
@@ -313,14 +316,20 @@ public struct ExpressionParser {
 
     private mutating func advance() { token = lexer.next() }
 
-    private func isSymbol(_ symbol: String) -> Bool { token.kind == .symbol(symbol) }
-    private func isKeyword(_ word: String) -> Bool { token.kind == .identifier(word) }
+    private func isSymbol(_ symbol: Symbol) -> Bool {
+        if case .symbol(let current) = token.kind { return current == symbol }
+        return false
+    }
+    private func isKeyword(_ word: String) -> Bool {
+        if case .identifier(let name) = token.kind { return name.utf8.count == word.utf8.count && name == word }
+        return false
+    }
 
     private func describe(_ token: Token) -> String {
         switch token.kind {
         case .end: "the end of the expression"
         case .identifier(let name): "`\(name)`"
-        case .symbol(let symbol): "`\(symbol)`"
+        case .symbol(let symbol): "`\(symbol.text)`"
         case .int, .float, .duration, .string: "`\(String(decoding: bytes[token.start..<min(token.end, bytes.count)], as: UTF8.self))`"
         case .invalid(let reason): reason
         }
@@ -330,7 +339,6 @@ public struct ExpressionParser {
         if case .identifier = token.kind {
             return ["to pass a literal string, quote it inside the YAML value: `'\"some text\"'`"]
         }
-        if isSymbol("=") { return ["compare with `==`"] }
         return []
     }
 

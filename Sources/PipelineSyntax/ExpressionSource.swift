@@ -24,12 +24,13 @@ public struct ExpressionSource: Sendable {
         self.fallback = node.range
         let start = node.range.start.offset
         let end = node.range.end.offset
-        let raw = file.bytes[max(0, start)..<min(end, file.bytes.count)]
+        let rawStart = max(0, start)
+        let rawEnd = min(end, file.bytes.count)
         switch node.scalar?.style {
-        case .plain? where raw.elementsEqual(bytes):
+        case .plain? where Self.bytes(of: file, from: rawStart, to: rawEnd, equal: bytes):
             base = start
         case .singleQuoted?, .doubleQuoted?:
-            base = raw.dropFirst().dropLast().elementsEqual(bytes) ? start + 1 : nil
+            base = Self.bytes(of: file, from: rawStart + 1, to: rawEnd - 1, equal: bytes) ? start + 1 : nil
         default:
             base = nil
         }
@@ -40,6 +41,18 @@ public struct ExpressionSource: Sendable {
             baseLocation = SourceLocation(offset: base, line: start.line, column: start.column + (base - start.offset))
         } else {
             baseLocation = nil
+        }
+    }
+
+    /// Whether the file's bytes `[start, end)` are exactly `text` (false for an empty or
+    /// inverted span unless `text` is empty too).
+    private static func bytes(of file: SourceFile, from start: Int, to end: Int, equal text: [UInt8]) -> Bool {
+        guard end - start == text.count else { return text.isEmpty && end <= start }
+        return file.bytes.withUnsafeBufferPointer { source in
+            text.withUnsafeBufferPointer { text in
+                for index in 0..<text.count where source[start + index] != text[index] { return false }
+                return true
+            }
         }
     }
 
@@ -59,7 +72,7 @@ public struct ExpressionSource: Sendable {
         guard let base else { return fallback }
         let end = max(start, end)
         if baseLocation != nil, start >= 0, end <= bytes.count {
-            return SourceRange(file: file.path, start: location(start), end: location(end))
+            return SourceRange(path: file.sourcePath, start: location(start), end: location(end))
         }
         return file.range(from: base + start, to: base + end)
     }

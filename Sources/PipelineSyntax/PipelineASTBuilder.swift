@@ -368,9 +368,14 @@ public struct PipelineASTBuilder {
                 pathNode = found
             }
             guard let path = string(pathNode, "an output path") else { continue }
-            let segments = path.value.split(separator: ".", omittingEmptySubsequences: false)
-            let valid = !segments.isEmpty && segments.allSatisfy { segment in
-                !segment.isEmpty && (Self.isPlainPathSegment(segment) || segment.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" })
+            let valid: Bool
+            if let plain = Self.plainPathIsValid(path.value) {
+                valid = plain
+            } else {
+                let segments = path.value.split(separator: ".", omittingEmptySubsequences: false)
+                valid = !segments.isEmpty && segments.allSatisfy { segment in
+                    !segment.isEmpty && (Self.isPlainPathSegment(segment) || segment.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" })
+                }
             }
             if !valid {
                 diagnostics.emit(Diagnostic(
@@ -381,6 +386,25 @@ public struct PipelineASTBuilder {
             result.append(OutputDecl(name: name, source: .resultPath(path), declaredType: declaredType))
         }
         return result
+    }
+
+    /// Whether `path` is a valid result path, when it is written in ASCII letters, digits,
+    /// `_`, `-` and `.` only (the common case, decided in one pass over the bytes: valid
+    /// unless a segment is empty); nil for any other text, which takes the general rule.
+    private static func plainPathIsValid(_ path: String) -> Bool? {
+        var previousIsDot = true  // an empty first segment is as bad as `..`
+        for byte in path.utf8 {
+            if byte == UInt8(ascii: ".") {
+                if previousIsDot { return false }
+                previousIsDot = true
+                continue
+            }
+            guard (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x5F || byte == 0x2D else {
+                return nil
+            }
+            previousIsDot = false
+        }
+        return !previousIsDot
     }
 
     /// ASCII letters, digits, `_` and `-` only: the common case, checked without the
@@ -688,8 +712,11 @@ public struct PipelineASTBuilder {
 
     private mutating func checkIdentifier(_ name: Located<String>, what: String) {
         let text = name.value
-        let valid = !text.isEmpty && text.utf8.enumerated().allSatisfy { index, byte in
-            (byte >= 0x61 && byte <= 0x7A) || byte == 0x5F || (index > 0 && byte >= 0x30 && byte <= 0x39)
+        var valid = !text.isEmpty
+        var isFirst = true
+        for byte in text.utf8 where valid {
+            valid = (byte >= 0x61 && byte <= 0x7A) || byte == 0x5F || (!isFirst && byte >= 0x30 && byte <= 0x39)
+            isFirst = false
         }
         if !valid {
             let suggestion = Self.snakeCase(text)

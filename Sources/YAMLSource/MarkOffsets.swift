@@ -1,3 +1,4 @@
+import CYAML
 import Diagnostics
 
 /// Converts libyaml's character indices into source locations (byte offset, line, column).
@@ -23,6 +24,11 @@ struct MarkOffsets {
     /// The byte offset of libyaml's character 0: past a UTF-8 byte-order mark, which the
     /// parser does not pass to libyaml.
     let firstCharacterOffset: Int
+    /// True when libyaml's own marks are already right: every character is one byte (all
+    /// ASCII, so no byte-order mark either) and lines end in `\n` only (libyaml also
+    /// breaks lines at `\r`). Then a mark's index is the byte offset and its line and
+    /// column are ours minus one, and no walk over the bytes is needed.
+    let marksAreExact: Bool
 
     init(file: SourceFile) {
         self.bytes = file.bytes
@@ -30,6 +36,41 @@ struct MarkOffsets {
         firstCharacterOffset = file.bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         byteOffset = firstCharacterOffset
         column = firstCharacterOffset == 0 ? 1 : 2
+        marksAreExact = Self.isASCIIWithoutCarriageReturn(file.bytes)
+    }
+
+    /// The location of libyaml's `mark` (clamped to the end of the file).
+    mutating func location(of mark: yaml_mark_t) -> SourceLocation {
+        let index = Int(mark.index)
+        if marksAreExact, index <= bytes.count {
+            return SourceLocation(offset: index, line: Int(mark.line) + 1, column: Int(mark.column) + 1)
+        }
+        return location(ofCharacter: index)
+    }
+
+    /// Whether every byte is ASCII and none is `\r`, eight bytes at a time.
+    static func isASCIIWithoutCarriageReturn(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { raw in
+            let count = raw.count
+            var index = 0
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            let returns: UInt64 = 0x0D0D_0D0D_0D0D_0D0D
+            while index + 8 <= count {
+                let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                if word & highs != 0 { return false }
+                // A zero byte in `word ^ returns` is a `\r` in `word` (exact: no high bits).
+                let spread = word ^ returns
+                if (spread &- ones) & ~spread & highs != 0 { return false }
+                index += 8
+            }
+            while index < count {
+                let byte = raw[index]
+                if byte >= 0x80 || byte == UInt8(ascii: "\r") { return false }
+                index += 1
+            }
+            return true
+        }
     }
 
     /// The byte offset of character `target` (clamped to the end of the file).

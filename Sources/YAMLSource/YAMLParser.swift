@@ -159,11 +159,11 @@ private struct TreeBuilder {
 
     /// Offset, line and column of a mark, without a search in the line table.
     private mutating func sourceLocation(_ mark: yaml_mark_t) -> SourceLocation {
-        offsets.location(ofCharacter: Int(mark.index))
+        offsets.location(of: mark)
     }
 
     private func range(_ start: SourceLocation, _ end: SourceLocation) -> SourceRange {
-        SourceRange(file: file.path, start: start, end: end.offset >= start.offset ? end : start)
+        SourceRange(path: file.sourcePath, start: start, end: end.offset >= start.offset ? end : start)
     }
 
     private mutating func handle(_ event: inout yaml_event_t) -> Step {

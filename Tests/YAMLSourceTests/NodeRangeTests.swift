@@ -89,6 +89,64 @@ struct NodeRangeTests {
         }
     }
 
+    @Test("in ASCII files libyaml's own lines and columns are used, and agree with the line table")
+    func asciiLocationsAgreeWithSourceFile() throws {
+        // All ASCII with `\n` line ends: the parser takes libyaml's marks as they are
+        // (no walk over the bytes), so they must match the line table exactly, including
+        // after tabs inside values, block scalars, flow collections and a last line with
+        // no line break.
+        let text = """
+            # comment
+            pipeline: "quoted\tvalue"
+            event: {user_id: string, plan: string?}
+            agents:
+            - name: geo   # trailing comment
+              type: geoip
+              note: a\tb
+              tags: [a, b, "c d", 'e']
+              description: |
+                multi-line
+                literal text
+              folded: >
+                one
+                two
+            - {name: b, type: expr, output: {x: "'u'"}}
+            last: value
+            """
+        #expect(MarkOffsets.isASCIIWithoutCarriageReturn(Array(text.utf8)))
+        let parsed = parse(text)
+        #expect(parsed.diagnostics.isEmpty)
+        let root = try #require(parsed.root)
+        let nodes = root.allNodes
+        #expect(nodes.count > 30)
+        for node in nodes {
+            #expect(Position(node.range.start) == Position(parsed.file.location(ofOffset: node.range.start.offset)))
+            #expect(Position(node.range.end) == Position(parsed.file.location(ofOffset: node.range.end.offset)))
+        }
+        let tags = try #require(root["agents"]?[0]?["tags"]?.sequence)
+        #expect(tags.map { parsed.text($0.range) } == ["a", "b", "\"c d\"", "'e'"])
+        #expect(try #require(root["last"]).range.endPosition == Position(text.utf8.count, 16, 12))
+    }
+
+    @Test("the ASCII fast path is taken only for ASCII without carriage returns")
+    func asciiDetection() {
+        #expect(MarkOffsets.isASCIIWithoutCarriageReturn([]))
+        #expect(MarkOffsets.isASCIIWithoutCarriageReturn(Array("a: b\n".utf8)))
+        // Every position of a \r or a non-ASCII byte, inside and after the 8-byte words.
+        for length in [1, 7, 8, 9, 16, 23] {
+            for position in 0..<length {
+                var bytes = [UInt8](repeating: UInt8(ascii: "x"), count: length)
+                #expect(MarkOffsets.isASCIIWithoutCarriageReturn(bytes))
+                bytes[position] = UInt8(ascii: "\r")
+                #expect(!MarkOffsets.isASCIIWithoutCarriageReturn(bytes))
+                bytes[position] = 0xC3
+                #expect(!MarkOffsets.isASCIIWithoutCarriageReturn(bytes))
+                bytes[position] = 0x0C  // form feed: one below \r, still ASCII
+                #expect(MarkOffsets.isASCIIWithoutCarriageReturn(bytes))
+            }
+        }
+    }
+
     @Test("a byte-order mark counts as one character, so later offsets stay exact")
     func byteOrderMark() throws {
         let parsed = parse(bytes: [0xEF, 0xBB, 0xBF] + Array("a: b\nc: d\n".utf8))
