@@ -314,7 +314,10 @@ struct RunCommand: AsyncParsableCommand {
             options.backoffMilliseconds = try RunEndpoints.milliseconds(sinkBackoff, option: "--sink-backoff")
             options.timeoutMilliseconds = try RunEndpoints.milliseconds(sinkTimeout, option: "--sink-timeout")
             options.headers = try sinkHeaderPairs()
-            let http = HTTPClient(eventLoopGroupProvider: .singleton)
+            // A redirect is an answer to judge (a 3xx goes to the dead letter), never a POST silently re-sent elsewhere.
+            var clientConfiguration = HTTPClient.Configuration()
+            clientConfiguration.redirectConfiguration = .disallow
+            let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
             client = http
             sink = WebhookSink(store: store, outbox: outbox, options: options, client: http)
         }
