@@ -193,7 +193,10 @@ public enum RunDriver {
             webhook.backoffMilliseconds = try RunEndpoints.milliseconds(options.sinkBackoff, option: "--sink-backoff")
             webhook.timeoutMilliseconds = try RunEndpoints.milliseconds(options.sinkTimeout, option: "--sink-timeout")
             webhook.headers = try options.sinkHeaderPairs()
-            let http = HTTPClient(eventLoopGroupProvider: .singleton)
+            // A redirect is an answer to judge (a 3xx goes to the dead letter), never a POST silently re-sent elsewhere.
+            var clientConfiguration = HTTPClient.Configuration()
+            clientConfiguration.redirectConfiguration = .disallow
+            let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
             client = http
             sink = WebhookSink(store: store, outbox: outbox, options: webhook, client: http)
         }
