@@ -80,7 +80,9 @@ struct CompileCommandTests {
         #expect(outcome.status == 0)
         #expect(outcome.stdout.contains("EXIT STATUS"))
         #expect(outcome.stdout.contains("EXAMPLES"))
-        #expect(outcome.stdout.contains("-o, --output <plan>"))
+        #expect(outcome.stdout.contains("-o, --output <plan|dir>"))
+        #expect(outcome.stdout.contains("--emit <emit>"))
+        #expect(outcome.stdout.contains("--functions <dir>"))
     }
 }
 
