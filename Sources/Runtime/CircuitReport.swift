@@ -7,9 +7,9 @@ public struct CircuitReport: Sendable, Equatable {
     public var phase: String
 }
 
-extension PlanExecutor {
+extension PreparedPipeline {
     /// The circuit breakers' reports by agent name (agents without one are absent).
-    func circuitReports() -> [String: CircuitReport] {
+    public func circuitReports() -> [String: CircuitReport] {
         let now = DispatchTime.now().uptimeNanoseconds
         var reports: [String: CircuitReport] = [:]
         for agent in agents {

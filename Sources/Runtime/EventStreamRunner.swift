@@ -24,6 +24,8 @@ public final class EventStreamRunner: Sendable {
     private let executor: any EventProcessor
     private let codec: any EventCodec
     private let state: (any RunStateStore)?
+    /// The circuit breakers' reports, read once the run is over.
+    private let circuitReports: (@Sendable () -> [String: CircuitReport])?
 
     /// Prepares every agent once; fails early on missing environment variables or agents
     /// that cannot be set up (a missing table, an unregistered function...).
@@ -34,12 +36,17 @@ public final class EventStreamRunner: Sendable {
     ) throws {
         let prepared = try PreparedPipeline(
             plan: plan, calls: calls, cachePersistence: cachePersistence, environment: environment, wallClock: wallClock)
-        self.init(plan: plan, processor: prepared.makeInterpreter(), codec: codec, state: state)
+        self.init(plan: plan, processor: prepared.makeInterpreter(), codec: codec, state: state, circuitReports: prepared.circuitReports)
     }
 
-    /// Runs events through `processor`: the interpreter, or a generated pipeline for `plan`.
-    public init(plan: Plan, processor: any EventProcessor, codec: any EventCodec, state: (any RunStateStore)?) {
+    /// Runs events through `processor`: the interpreter, or a generated pipeline for `plan`;
+    /// `circuitReports` (``PreparedPipeline/circuitReports()``) fills in the summary's circuits.
+    public init(
+        plan: Plan, processor: any EventProcessor, codec: any EventCodec, state: (any RunStateStore)?,
+        circuitReports: (@Sendable () -> [String: CircuitReport])? = nil
+    ) {
         self.plan = plan
+        self.circuitReports = circuitReports
         self.executor = processor
         self.codec = codec
         self.state = state
@@ -203,7 +210,7 @@ public final class EventStreamRunner: Sendable {
         if let failure = readFailure.value { throw failure }
         let events = await writer.written
         var metrics = board.merged
-        metrics.circuits = executor.circuitReports()
+        metrics.circuits = circuitReports?() ?? [:]
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds &- started) / 1e9
         return RunSummary(
             events: events, metrics: metrics, elapsedSeconds: elapsed, interruptedBy: stop.isSet ? stop.receivedSignal : nil,
