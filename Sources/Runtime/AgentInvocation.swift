@@ -31,13 +31,13 @@ extension RuntimeAgent {
     func missingInput(_ name: String) -> AgentCallOutcome {
         AgentCallOutcome(
             outputs: nil,
-            report: AgentReport(agent: self.name, outcome: .skipped, attempts: 0, latencyMicroseconds: 0, reason: "input `\(name)` is missing"),
+            report: AgentReport(agent: self.name, agentIndex: index, outcome: .skipped, attempts: 0, latencyMicroseconds: 0, reason: "input `\(name)` is missing"),
             index: index)
     }
 
     /// The outcome of an `expr` agent whose outputs were evaluated in place.
     func expressionOutcome(_ outputs: [JSONValue?]) -> AgentCallOutcome {
-        AgentCallOutcome(outputs: outputs, report: AgentReport(agent: name, outcome: .ok, attempts: 1, latencyMicroseconds: 0), index: index)
+        AgentCallOutcome(outputs: outputs, report: AgentReport(agent: name, agentIndex: index, outcome: .ok, attempts: 1, latencyMicroseconds: 0), index: index)
     }
 
     /// One inline attempt: a fresh cached value, or the call; a failure goes to the
@@ -48,7 +48,7 @@ extension RuntimeAgent {
     ) -> InlineAttempt {
         if let key, let cached = cache?.lookup(key), cached.expiresAtMicroseconds > wallClock() {
             return .outcome(AgentCallOutcome(
-                outputs: outputs(from: cached.value), report: AgentReport(agent: name, outcome: .cached, attempts: 0, latencyMicroseconds: 0),
+                outputs: outputs(from: cached.value), report: AgentReport(agent: name, agentIndex: index, outcome: .cached, attempts: 0, latencyMicroseconds: 0),
                 index: index))
         }
         let began = DispatchTime.now().uptimeNanoseconds
@@ -57,7 +57,7 @@ extension RuntimeAgent {
             let latency = Int64((DispatchTime.now().uptimeNanoseconds &- began) / 1000)
             if let key { cache?.store(key, value: result, now: wallClock()) }
             return .outcome(AgentCallOutcome(
-                outputs: outputs(from: result), report: AgentReport(agent: name, outcome: .ok, attempts: 1, latencyMicroseconds: latency),
+                outputs: outputs(from: result), report: AgentReport(agent: name, agentIndex: index, outcome: .ok, attempts: 1, latencyMicroseconds: latency),
                 index: index))
         } catch {
             // A retry needs a pause: leave that to the awaiting path.
@@ -70,7 +70,7 @@ extension RuntimeAgent {
     /// What happens when every attempt failed, per the agent's `fallback`.
     func fallback(reason: String, attempts: Int, latency: Int64, key: String?) -> AgentCallOutcome {
         var outcome = AgentCallOutcome(
-            outputs: nil, report: AgentReport(agent: name, outcome: .skipped, attempts: attempts, latencyMicroseconds: latency, reason: reason),
+            outputs: nil, report: AgentReport(agent: name, agentIndex: index, outcome: .skipped, attempts: attempts, latencyMicroseconds: latency, reason: reason),
             index: index)
         switch plan.fallback {
         case .cache:
@@ -104,7 +104,7 @@ extension RuntimeAgent {
         func elapsed() -> Int64 { Int64((DispatchTime.now().uptimeNanoseconds &- began) / 1000) }
         func success(_ value: JSONValue, _ outcome: AgentOutcome, attempts: Int) -> AgentCallOutcome {
             AgentCallOutcome(
-                outputs: outputs(from: value), report: AgentReport(agent: name, outcome: outcome, attempts: attempts, latencyMicroseconds: elapsed()),
+                outputs: outputs(from: value), report: AgentReport(agent: name, agentIndex: index, outcome: outcome, attempts: attempts, latencyMicroseconds: elapsed()),
                 index: index)
         }
         var random = SystemRandomNumberGenerator()

@@ -176,13 +176,15 @@ public final class EventStreamRunner: Sendable {
         }
         let executor = self.executor
         let plan = self.plan
+        let agentNames = plan.agents.map(\.name)
         let codec = self.codec
         let state = self.state
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for (slot, stream) in streams.enumerated() {
                     group.addTask {
-                        var worker = BatchWorker(executor: executor, dedup: plan.dedup, codec: codec, state: state, source: source ?? "-", dedupTurns: dedupTurns)
+                        var worker = BatchWorker(
+                            executor: executor, agentNames: agentNames, dedup: plan.dedup, codec: codec, state: state, source: source ?? "-", dedupTurns: dedupTurns)
                         var published = DispatchTime.now().uptimeNanoseconds
                         for await batch in stream {
                             let result = try await worker.process(batch)

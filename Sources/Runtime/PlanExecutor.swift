@@ -154,7 +154,7 @@ public final class PlanExecutor: Sendable {
                 done.insert(index)
                 continue
             case .missingInput(let name):
-                state.reports.append(AgentReport(agent: agent.name, outcome: .skipped, attempts: 0, latencyMicroseconds: 0, reason: "input `\(name)` is missing"))
+                state.reports.append(AgentReport(agent: agent.name, agentIndex: agent.index, outcome: .skipped, attempts: 0, latencyMicroseconds: 0, reason: "input `\(name)` is missing"))
                 done.insert(index)
             case .ready(let inputs):
                 guard agent.isInline else { return .needsAwait(InlineProgress(state: state, done: done)) }
@@ -185,7 +185,7 @@ public final class PlanExecutor: Sendable {
             if let value = ExpressionEvaluator.evaluate(expression, in: scope), value != .null { fields[position] = value }
         }
         state.outputs[agent.index] = fields
-        state.reports.append(AgentReport(agent: agent.name, outcome: .ok, attempts: 1, latencyMicroseconds: 0))
+        state.reports.append(AgentReport(agent: agent.name, agentIndex: agent.index, outcome: .ok, attempts: 1, latencyMicroseconds: 0))
     }
 
     // MARK: Awaiting path
@@ -214,7 +214,7 @@ public final class PlanExecutor: Sendable {
                         case .guarded:
                             done.insert(index)
                         case .missingInput(let name):
-                            state.reports.append(AgentReport(agent: agent.name, outcome: .skipped, attempts: 0, latencyMicroseconds: 0, reason: "input `\(name)` is missing"))
+                            state.reports.append(AgentReport(agent: agent.name, agentIndex: agent.index, outcome: .skipped, attempts: 0, latencyMicroseconds: 0, reason: "input `\(name)` is missing"))
                             done.insert(index)
                         case .ready(let inputs):
                             let scope = Scope(event: event, executor: self, outputs: state.outputs, inputs: inputs)
