@@ -65,7 +65,8 @@ public enum RunDriver {
             try await processes.start()
             let prepared = try PreparedPipeline(plan: plan, calls: calls, cachePersistence: runState)
             let processor = makeProcessor?(prepared) ?? prepared.makeInterpreter()
-            runner = EventStreamRunner(plan: plan, processor: processor, codec: JSONLinesCodec(plan: plan), state: runState)
+            runner = EventStreamRunner(
+                plan: plan, processor: processor, codec: JSONLinesCodec(plan: plan), state: runState, circuitReports: prepared.circuitReports)
         } catch {
             await stopAgents()
             throw fail("\(error)")

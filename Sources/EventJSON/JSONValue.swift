@@ -30,7 +30,11 @@ public enum JSONValue: Hashable, Sendable {
     }
 
     /// True for `.null`.
-    public var isNull: Bool { self == .null }
+    @inlinable
+    public var isNull: Bool {
+        if case .null = self { return true }
+        return false
+    }
 
     /// The compact JSON text of this value.
     public var jsonText: String {
@@ -80,8 +84,9 @@ public struct JSONObject: Hashable, Sendable {
         return false
     }
 
-    /// Builds an object whose keys the caller has already checked are unique.
-    init(uniqueKeys keys: [String], values: [JSONValue]) {
+    /// Builds an object whose keys the caller has already checked are unique (no check here:
+    /// hot paths share one keys array across many objects).
+    public init(uniqueKeys keys: [String], values: [JSONValue]) {
         self.keys = keys
         self.values = values
     }

@@ -9,13 +9,39 @@ import Planner
 /// ``RuntimeAgent/invoke(request:key:deadlineLeft:attemptsUsed:lastFailure:wallClock:)``),
 /// so cache, retry, timeout and fallback behave identically in both.
 public struct AgentCallOutcome: Sendable {
-    /// Output values in the agent's `output:` order; nil when the agent produced nothing.
-    public var outputs: [JSONValue?]?
+    /// What the agent produced: nothing, a result whose output fields are picked on demand
+    /// (the interpreter stores them straight into its per-event array), or output values.
+    enum Produced: Sendable {
+        case nothing
+        case result(JSONValue)
+        case values([JSONValue?])
+    }
+
+    var produced: Produced
     public var report: AgentReport
     /// Set when `fallback: fail` failed the event.
     public var failure: String?
+    let agent: RuntimeAgent
     /// The agent's index in the plan (reports are kept in plan order).
-    let index: Int
+    var index: Int { agent.index }
+
+    /// Output values in the agent's `output:` order; nil when the agent produced nothing.
+    public var outputs: [JSONValue?]? {
+        switch produced {
+        case .nothing: nil
+        case .result(let value): agent.outputs(from: value)
+        case .values(let values): values
+        }
+    }
+
+    /// Stores the outputs into the agent's slots of the interpreter's per-event array.
+    func storeOutputs(into outputs: inout [JSONValue?]) {
+        switch produced {
+        case .nothing: break
+        case .result(let value): agent.storeOutputs(from: value, into: &outputs)
+        case .values(let values): for (position, value) in values.enumerated() { outputs[agent.outputStart + position] = value }
+        }
+    }
 }
 
 /// The result of calling an in-process agent without suspending.
@@ -30,14 +56,14 @@ extension RuntimeAgent {
     /// A skipped outcome because input `name` evaluated to nothing.
     func missingInput(_ name: String) -> AgentCallOutcome {
         AgentCallOutcome(
-            outputs: nil,
-            report: AgentReport(agent: self.name, outcome: .skipped, attempts: 0, latencyMicroseconds: 0, reason: "input `\(name)` is missing"),
-            index: index)
+            produced: .nothing,
+            report: AgentReport(agent: self.name, agentIndex: index, outcome: .skipped, attempts: 0, latencyMicroseconds: 0, reason: "input `\(name)` is missing"),
+            agent: self)
     }
 
     /// The outcome of an `expr` agent whose outputs were evaluated in place.
     func expressionOutcome(_ outputs: [JSONValue?]) -> AgentCallOutcome {
-        AgentCallOutcome(outputs: outputs, report: AgentReport(agent: name, outcome: .ok, attempts: 1, latencyMicroseconds: 0), index: index)
+        AgentCallOutcome(produced: .values(outputs), report: AgentReport(agent: name, agentIndex: index, outcome: .ok, attempts: 1, latencyMicroseconds: 0), agent: self)
     }
 
     /// One inline attempt: a fresh cached value, or the call; a failure goes to the
@@ -48,8 +74,8 @@ extension RuntimeAgent {
     ) -> InlineAttempt {
         if let key, let cached = cache?.lookup(key), cached.expiresAtMicroseconds > wallClock() {
             return .outcome(AgentCallOutcome(
-                outputs: outputs(from: cached.value), report: AgentReport(agent: name, outcome: .cached, attempts: 0, latencyMicroseconds: 0),
-                index: index))
+                produced: .result(cached.value), report: AgentReport(agent: name, agentIndex: index, outcome: .cached, attempts: 0, latencyMicroseconds: 0),
+                agent: self))
         }
         let began = DispatchTime.now().uptimeNanoseconds
         do throws(AgentCallFailure) {
@@ -57,8 +83,8 @@ extension RuntimeAgent {
             let latency = Int64((DispatchTime.now().uptimeNanoseconds &- began) / 1000)
             if let key { cache?.store(key, value: result, now: wallClock()) }
             return .outcome(AgentCallOutcome(
-                outputs: outputs(from: result), report: AgentReport(agent: name, outcome: .ok, attempts: 1, latencyMicroseconds: latency),
-                index: index))
+                produced: .result(result), report: AgentReport(agent: name, agentIndex: index, outcome: .ok, attempts: 1, latencyMicroseconds: latency),
+                agent: self))
         } catch {
             // A retry needs a pause: leave that to the awaiting path.
             if error.isRetryable, retry.attempts > 1 { return .retry(reason: error.reason) }
@@ -70,12 +96,12 @@ extension RuntimeAgent {
     /// What happens when every attempt failed, per the agent's `fallback`.
     func fallback(reason: String, attempts: Int, latency: Int64, key: String?) -> AgentCallOutcome {
         var outcome = AgentCallOutcome(
-            outputs: nil, report: AgentReport(agent: name, outcome: .skipped, attempts: attempts, latencyMicroseconds: latency, reason: reason),
-            index: index)
+            produced: .nothing, report: AgentReport(agent: name, agentIndex: index, outcome: .skipped, attempts: attempts, latencyMicroseconds: latency, reason: reason),
+            agent: self)
         switch plan.fallback {
         case .cache:
             if let key, let stale = cache?.lookup(key) {
-                outcome.outputs = outputs(from: stale.value)
+                outcome.produced = .result(stale.value)
                 outcome.report.outcome = .staleCache
             } else {
                 outcome.report.reason = reason + "; nothing cached to fall back on"
@@ -86,7 +112,7 @@ extension RuntimeAgent {
             outcome.report.outcome = .failed
             outcome.failure = "agent `\(name)` failed: \(reason)"
         case .defaults(let values):
-            outcome.outputs = outputNames.map { name in values[name].map(ExpressionEvaluator.value(of:)) }
+            outcome.produced = .values(outputNames.map { name in values[name].map(ExpressionEvaluator.value(of:)) })
             outcome.report.outcome = .defaulted
         }
         return outcome
@@ -104,8 +130,8 @@ extension RuntimeAgent {
         func elapsed() -> Int64 { Int64((DispatchTime.now().uptimeNanoseconds &- began) / 1000) }
         func success(_ value: JSONValue, _ outcome: AgentOutcome, attempts: Int) -> AgentCallOutcome {
             AgentCallOutcome(
-                outputs: outputs(from: value), report: AgentReport(agent: name, outcome: outcome, attempts: attempts, latencyMicroseconds: elapsed()),
-                index: index)
+                produced: .result(value), report: AgentReport(agent: name, agentIndex: index, outcome: outcome, attempts: attempts, latencyMicroseconds: elapsed()),
+                agent: self)
         }
         var random = SystemRandomNumberGenerator()
         var lastFailure = resumedFailure ?? "not called"

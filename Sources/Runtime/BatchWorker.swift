@@ -37,9 +37,14 @@ struct BatchWorker {
     let dedupTurns: DedupTurns?
     var lineCodec: any EventLineCodec
     /// This worker's metrics; kept for the whole run (histograms are large to create).
-    var metrics = RunMetrics()
+    private var counters: WorkerMetrics
+    var metrics: RunMetrics { counters.runMetrics }
 
-    init(executor: any EventProcessor, dedup: PlanDedup?, codec: any EventCodec, state: (any RunStateStore)?, source: String, dedupTurns: DedupTurns?) {
+    /// `agentNames`: the plan's agents in order (reports carry their index).
+    init(
+        executor: any EventProcessor, agentNames: [String], dedup: PlanDedup?, codec: any EventCodec, state: (any RunStateStore)?,
+        source: String, dedupTurns: DedupTurns?
+    ) {
         self.executor = executor
         self.codec = codec
         self.state = state
@@ -47,6 +52,8 @@ struct BatchWorker {
         self.source = source
         self.dedupTurns = dedupTurns
         self.lineCodec = codec.makeLineCodec()
+        self.counters = WorkerMetrics(agentNames: agentNames)
+        self.agentKeys = agentNames.map { EventResult.agentKeyBytes($0) }
     }
 
     private enum Slot {
@@ -59,6 +66,8 @@ struct BatchWorker {
 
     /// Reused buffer for one event's `_enrichment` bytes.
     var metadataBytes: [UInt8] = []
+    /// Per agent index, the start of its `_enrichment` entry.
+    let agentKeys: [[UInt8]]
 
     mutating func process(_ batch: InputBatch) async throws -> BatchResult {
         var result = BatchResult(
@@ -119,15 +128,15 @@ struct BatchWorker {
             switch slot {
             case .malformed(let reason):
                 DeadLetter.appendMalformed(line: line, reason: reason, to: &result.deadLetter)
-                metrics.record(status: "malformed")
+                counters.recordMalformed()
                 result.audit.append(AuditEntry(eventID: "", line: line.number, status: "malformed", agentsJSON: "{}", latencyMicroseconds: 0, timestampMicroseconds: now))
             case .duplicate(let event):
-                metrics.record(status: "duplicate")
+                counters.recordDuplicate()
                 result.audit.append(AuditEntry(eventID: Self.eventID(event.value), line: line.number, status: "duplicate", agentsJSON: "{}", latencyMicroseconds: 0, timestampMicroseconds: now))
             case .done(let event, let outcome):
-                metrics.record(outcome)
+                counters.record(outcome)
                 metadataBytes.removeAll(keepingCapacity: true)
-                let agentsRange = outcome.writeMetadata(into: &metadataBytes)
+                let agentsRange = outcome.writeMetadata(into: &metadataBytes, agentKeys: agentKeys)
                 if outcome.status == .failed {
                     DeadLetter.appendFailed(line: line, reason: outcome.failure ?? "failed", metadata: metadataBytes, to: &result.deadLetter)
                 } else {
@@ -171,10 +180,11 @@ struct BatchWorker {
     }
 
     static func eventID(_ event: JSONValue) -> String {
-        switch event[path: ["id"]] {
-        case .string(let id)?: id
-        case .int(let id)?: String(id)
-        default: ""
+        guard case .object(let object) = event else { return "" }
+        switch object.member("id") {
+        case .string(let id)?: return id
+        case .int(let id)?: return String(id)
+        default: return ""
         }
     }
 }

@@ -7,18 +7,9 @@ public struct CircuitReport: Sendable, Equatable {
     public var phase: String
 }
 
-extension PlanExecutor {
-    /// The circuit breakers' reports by agent name (agents without one are absent).
-    public func circuitReports() -> [String: CircuitReport] { CircuitReport.reports(of: agents) }
-}
-
 extension PreparedPipeline {
-    /// The circuit breakers' reports by agent name, for generated pipelines to hand to the runner.
-    public func circuitReports() -> [String: CircuitReport] { CircuitReport.reports(of: agents) }
-}
-
-extension CircuitReport {
-    static func reports(of agents: [RuntimeAgent]) -> [String: CircuitReport] {
+    /// The circuit breakers' reports by agent name (agents without one are absent).
+    public func circuitReports() -> [String: CircuitReport] {
         let now = DispatchTime.now().uptimeNanoseconds
         var reports: [String: CircuitReport] = [:]
         for agent in agents {

@@ -34,6 +34,17 @@ public struct AgentReport: Sendable, Equatable {
     public var latencyMicroseconds: Int64
     /// Why it fell back, when it did.
     public var reason: String?
+    /// The agent's position in the plan (metrics are kept by it).
+    var agentIndex: Int
+
+    init(agent: String, agentIndex: Int, outcome: AgentOutcome, attempts: Int, latencyMicroseconds: Int64, reason: String? = nil) {
+        self.agent = agent
+        self.agentIndex = agentIndex
+        self.outcome = outcome
+        self.attempts = attempts
+        self.latencyMicroseconds = latencyMicroseconds
+        self.reason = reason
+    }
 }
 
 /// Overall status of one event.
@@ -53,26 +64,28 @@ public struct EventResult: Sendable {
 
     /// Writes the `_enrichment` object straight into bytes (no intermediate JSON tree),
     /// and returns the range of its `agents` member (the audit row's outcomes).
+    ///
+    /// `agentKeys`, by agent index: each agent's `"name":{"outcome":"` made once per run
+    /// (``agentKeyBytes(_:)``), so names are not escaped again for every event.
     @discardableResult
-    func writeMetadata(into bytes: inout [UInt8]) -> Range<Int> {
-        bytes.append(contentsOf: Array("{\"status\":\"".utf8))
+    func writeMetadata(into bytes: inout [UInt8], agentKeys: [[UInt8]]) -> Range<Int> {
+        bytes.append(contentsOf: Self.statusOpen)
         bytes.append(contentsOf: status.rawValue.utf8)
-        bytes.append(contentsOf: Array("\",\"latency_us\":".utf8))
+        bytes.append(contentsOf: Self.latencyKey)
         JSONWriter.writeInt(latencyMicroseconds, into: &bytes)
-        bytes.append(contentsOf: Array(",\"agents\":".utf8))
+        bytes.append(contentsOf: Self.agentsKey)
         let agentsStart = bytes.count
         bytes.append(UInt8(ascii: "{"))
         for (position, report) in reports.enumerated() {
             if position > 0 { bytes.append(UInt8(ascii: ",")) }
-            JSONWriter.writeString(report.agent, into: &bytes)
-            bytes.append(contentsOf: Array(":{\"outcome\":\"".utf8))
+            bytes.append(contentsOf: agentKeys[report.agentIndex])
             bytes.append(contentsOf: report.outcome.rawValue.utf8)
-            bytes.append(contentsOf: Array("\",\"attempts\":".utf8))
+            bytes.append(contentsOf: Self.attemptsKey)
             JSONWriter.writeInt(Int64(report.attempts), into: &bytes)
-            bytes.append(contentsOf: Array(",\"latency_us\":".utf8))
+            bytes.append(contentsOf: Self.agentLatencyKey)
             JSONWriter.writeInt(report.latencyMicroseconds, into: &bytes)
             if let reason = report.reason {
-                bytes.append(contentsOf: Array(",\"reason\":".utf8))
+                bytes.append(contentsOf: Self.reasonKey)
                 JSONWriter.writeString(reason, into: &bytes)
             }
             bytes.append(UInt8(ascii: "}"))
@@ -80,10 +93,28 @@ public struct EventResult: Sendable {
         bytes.append(UInt8(ascii: "}"))
         let agentsEnd = bytes.count
         if let failure {
-            bytes.append(contentsOf: Array(",\"error\":".utf8))
+            bytes.append(contentsOf: Self.errorKey)
             JSONWriter.writeString(failure, into: &bytes)
         }
         bytes.append(UInt8(ascii: "}"))
         return agentsStart..<agentsEnd
     }
+
+    /// An agent's `"name":{"outcome":"`, the start of its entry in `agents`.
+    static func agentKeyBytes(_ name: String) -> [UInt8] {
+        var bytes: [UInt8] = []
+        JSONWriter.writeString(name, into: &bytes)
+        bytes.append(contentsOf: outcomeKey)
+        return bytes
+    }
+
+    // Fixed pieces of the metadata, made once (an `Array("...".utf8)` per use allocates).
+    private static let statusOpen = Array("{\"status\":\"".utf8)
+    private static let latencyKey = Array("\",\"latency_us\":".utf8)
+    private static let agentsKey = Array(",\"agents\":".utf8)
+    private static let outcomeKey = Array(":{\"outcome\":\"".utf8)
+    private static let attemptsKey = Array("\",\"attempts\":".utf8)
+    private static let agentLatencyKey = Array(",\"latency_us\":".utf8)
+    private static let reasonKey = Array(",\"reason\":".utf8)
+    private static let errorKey = Array(",\"error\":".utf8)
 }

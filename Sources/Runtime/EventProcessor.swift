@@ -15,13 +15,6 @@ public protocol EventProcessor: Sendable {
     func process(_ event: JSONValue, resuming pending: PendingEvent?) async -> EventResult
     /// The event's dedup key as text, or nil when the plan has no dedup or the key is missing.
     func dedupKey(for event: JSONValue) -> String?
-    /// How each agent's circuit breaker fared so far, by agent name (agents without one are absent).
-    func circuitReports() -> [String: CircuitReport]
-}
-
-extension EventProcessor {
-    /// No circuit reports: for processors that keep no breakers of their own.
-    public func circuitReports() -> [String: CircuitReport] { [:] }
 }
 
 /// The result of an inline attempt.

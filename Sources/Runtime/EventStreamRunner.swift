@@ -24,6 +24,8 @@ public final class EventStreamRunner: Sendable {
     private let executor: any EventProcessor
     private let codec: any EventCodec
     private let state: (any RunStateStore)?
+    /// The circuit breakers' reports, read once the run is over.
+    private let circuitReports: (@Sendable () -> [String: CircuitReport])?
 
     /// Prepares every agent once; fails early on missing environment variables or agents
     /// that cannot be set up (a missing table, an unregistered function...).
@@ -34,12 +36,17 @@ public final class EventStreamRunner: Sendable {
     ) throws {
         let prepared = try PreparedPipeline(
             plan: plan, calls: calls, cachePersistence: cachePersistence, environment: environment, wallClock: wallClock)
-        self.init(plan: plan, processor: prepared.makeInterpreter(), codec: codec, state: state)
+        self.init(plan: plan, processor: prepared.makeInterpreter(), codec: codec, state: state, circuitReports: prepared.circuitReports)
     }
 
-    /// Runs events through `processor`: the interpreter, or a generated pipeline for `plan`.
-    public init(plan: Plan, processor: any EventProcessor, codec: any EventCodec, state: (any RunStateStore)?) {
+    /// Runs events through `processor`: the interpreter, or a generated pipeline for `plan`;
+    /// `circuitReports` (``PreparedPipeline/circuitReports()``) fills in the summary's circuits.
+    public init(
+        plan: Plan, processor: any EventProcessor, codec: any EventCodec, state: (any RunStateStore)?,
+        circuitReports: (@Sendable () -> [String: CircuitReport])? = nil
+    ) {
         self.plan = plan
+        self.circuitReports = circuitReports
         self.executor = processor
         self.codec = codec
         self.state = state
@@ -174,13 +181,15 @@ public final class EventStreamRunner: Sendable {
         }
         let executor = self.executor
         let plan = self.plan
+        let agentNames = plan.agents.map(\.name)
         let codec = self.codec
         let state = self.state
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for (slot, stream) in streams.enumerated() {
                     group.addTask {
-                        var worker = BatchWorker(executor: executor, dedup: plan.dedup, codec: codec, state: state, source: source ?? "-", dedupTurns: dedupTurns)
+                        var worker = BatchWorker(
+                            executor: executor, agentNames: agentNames, dedup: plan.dedup, codec: codec, state: state, source: source ?? "-", dedupTurns: dedupTurns)
                         var published = DispatchTime.now().uptimeNanoseconds
                         for await batch in stream {
                             let result = try await worker.process(batch)
@@ -207,7 +216,7 @@ public final class EventStreamRunner: Sendable {
         if let failure = readFailure.value { throw failure }
         let events = await writer.written
         var metrics = board.merged
-        metrics.circuits = executor.circuitReports()
+        metrics.circuits = circuitReports?() ?? [:]
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds &- started) / 1e9
         return RunSummary(
             events: events, metrics: metrics, elapsedSeconds: elapsed, interruptedBy: stop.isSet ? stop.receivedSignal : nil,

@@ -4,24 +4,25 @@ import Planner
 /// What an expression can read while one agent of one event is evaluated.
 protocol EvaluationScope {
     func event(_ path: [String]) -> JSONValue?
-    func environment(_ name: String) -> JSONValue?
+    func eventField(_ name: String) -> JSONValue?
     func input(_ path: [String]) -> JSONValue?
-    func agentOutput(_ agent: String, _ path: [String]) -> JSONValue?
+    func agentOutput(slot: Int, rest: [String]) -> JSONValue?
 }
 
-/// Evaluates plan expressions; `nil` means "missing" (an absent field or a skipped agent).
+/// Evaluates resolved plan expressions; `nil` means "missing" (an absent field or a skipped agent).
 ///
 /// Missing values propagate through arithmetic and calls, `??` replaces them, a
 /// comparison involving one is false (so a guard on a missing value does not run the
 /// agent), and `x == null` is true for a missing `x`.
 enum ExpressionEvaluator {
-    static func evaluate(_ expression: PlanExpression, in scope: some EvaluationScope) -> JSONValue? {
+    static func evaluate(_ expression: ResolvedExpression, in scope: some EvaluationScope) -> JSONValue? {
         switch expression {
-        case .literal(let literal): return value(of: literal)
+        case .constant(let value): return value
+        case .missing: return nil
+        case .eventField(let name): return scope.eventField(name)
         case .event(let path): return scope.event(path)
-        case .env(let name): return scope.environment(name)
         case .input(let path): return scope.input(path)
-        case .agent(let name, let path): return scope.agentOutput(name, path)
+        case .agentOutput(let slot, let rest): return scope.agentOutput(slot: slot, rest: rest)
         case .list(let items): return .array(items.map { evaluate($0, in: scope) ?? .null })
         case .not(let operand):
             guard case .bool(let flag)? = evaluate(operand, in: scope) else { return nil }
@@ -55,7 +56,7 @@ enum ExpressionEvaluator {
     }
 
     /// A guard holds only when it evaluates to `true`.
-    static func holds(_ expression: PlanExpression, in scope: some EvaluationScope) -> Bool {
+    static func holds(_ expression: ResolvedExpression, in scope: some EvaluationScope) -> Bool {
         evaluate(expression, in: scope) == .bool(true)
     }
 
@@ -70,7 +71,7 @@ enum ExpressionEvaluator {
         }
     }
 
-    private static func binary(_ op: PlanBinaryOperator, _ lhs: PlanExpression, _ rhs: PlanExpression, in scope: some EvaluationScope) -> JSONValue? {
+    private static func binary(_ op: PlanBinaryOperator, _ lhs: ResolvedExpression, _ rhs: ResolvedExpression, in scope: some EvaluationScope) -> JSONValue? {
         switch op {
         case .coalesce:
             if let left = evaluate(lhs, in: scope), left != .null { return left }

@@ -47,9 +47,13 @@ struct SimdjsonLineCodec: EventLineCodec {
     var values: [JSONValue?] = []
     var members: [UInt8] = []
 
+    /// The top-level names among the extracted paths, in order.
+    let topLevelKeys: [String]
+
     init(paths: ExtractionPaths?, extractedCount: Int, addedNames: [String]) {
         self.paths = paths
         self.extractedCount = extractedCount
+        topLevelKeys = paths.map { $0.paths[..<extractedCount].filter { $0.count == 1 }.map { $0[0] } } ?? []
         self.addedNames = addedNames
         writer = EventLineWriter(parser: parser)
     }
@@ -77,22 +81,30 @@ struct SimdjsonLineCodec: EventLineCodec {
             try extracted.get()
             // Top-level fields (the usual case) go straight into one object; nested paths
             // are inserted afterwards. Inserting one by one would copy the object each time.
+            // Paths are unique, so keys are. When every top-level field is present (the usual
+            // case) the object shares one keys array instead of building its own.
             var keys: [String] = []
             var fieldValues: [JSONValue] = []
-            keys.reserveCapacity(extractedCount)
             fieldValues.reserveCapacity(extractedCount)
             var nested: [Int] = []
+            var missing = false
             for index in 0..<extractedCount {
-                guard let value = values[index] else { continue }
                 let path = paths.paths[index]
+                guard let value = values[index] else {
+                    if path.count == 1, !missing {
+                        missing = true
+                        keys = paths.paths[..<index].filter { $0.count == 1 }.map { $0[0] }
+                    }
+                    continue
+                }
                 if path.count == 1 {
-                    keys.append(path[0])
+                    if missing { keys.append(path[0]) }
                     fieldValues.append(value)
                 } else {
                     nested.append(index)
                 }
             }
-            var event = JSONValue.object(JSONObject(keys: keys, values: fieldValues))
+            var event = JSONValue.object(JSONObject(uniqueKeys: missing ? keys : topLevelKeys, values: fieldValues))
             for index in nested {
                 if let value = values[index] { event.insert(value, at: paths.paths[index][...]) }
             }

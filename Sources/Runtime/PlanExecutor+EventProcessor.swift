@@ -14,9 +14,9 @@ extension PlanExecutor: EventProcessor {
     }
 
     public func dedupKey(for event: JSONValue) -> String? {
-        guard let dedup = plan.dedup else { return nil }
+        guard let dedupKey else { return nil }
         let scope = Scope(event: event, executor: self, outputs: [], inputs: JSONObject())
-        guard let key = ExpressionEvaluator.evaluate(dedup.key, in: scope), key != .null else { return nil }
+        guard let key = ExpressionEvaluator.evaluate(dedupKey, in: scope), key != .null else { return nil }
         return BuiltinFunctions.text(of: key)
     }
 }

@@ -12,23 +12,26 @@ import Planner
 public final class PlanExecutor: Sendable {
     let plan: Plan
     let agents: [RuntimeAgent]
-    let agentIndex: [String: Int]
-    let environment: [String: JSONValue]
+    /// The dedup key, resolved (nil without dedup).
+    let dedupKey: ResolvedExpression?
     /// Wall-clock microseconds, for cache freshness (injectable for tests).
     let wallClock: @Sendable () -> Int64
     /// Agents to run per `event.type` value (specialization), and for any other type.
     let routes: [String?: Route]
     let fallbackRoute: Route
+    /// Output fields of agents that emit (the most an event can add).
+    let emittedOutputCount: Int
+    /// Output slots of all agents (the size of an event's outputs array).
+    let outputCount: Int
 
-    init(plan: Plan, agents: [RuntimeAgent], environment: [String: String], wallClock: @escaping @Sendable () -> Int64) {
+    init(plan: Plan, agents: [RuntimeAgent], resolver: ExpressionResolver, wallClock: @escaping @Sendable () -> Int64) {
         self.plan = plan
         self.agents = agents
-        var index: [String: Int] = [:]
-        for agent in agents { index[agent.name] = agent.index }
-        self.agentIndex = index
-        self.environment = environment.mapValues { .string($0) }
+        self.dedupKey = plan.dedup.map { resolver.resolve($0.key) }
         self.wallClock = wallClock
-        (routes, fallbackRoute) = Self.routes(for: plan)
+        outputCount = resolver.outputCount
+        emittedOutputCount = agents.filter(\.plan.emit).reduce(0) { $0 + $1.outputNames.count }
+        (routes, fallbackRoute) = Self.routes(for: plan, resolver: resolver)
     }
 
     /// The outcome of the inline attempt: done, or the event needs ``process(_:resuming:)``.
@@ -49,21 +52,23 @@ public final class PlanExecutor: Sendable {
     // MARK: Per-event state
 
     struct EventState: Sendable {
-        /// Per agent, its output values in `plan.outputs` order (nil: not produced).
-        var outputs: [[JSONValue?]?]
+        /// Every agent's output values, agent after agent (``RuntimeAgent/outputStart``);
+        /// nil: not produced.
+        var outputs: [JSONValue?]
         var reports: [AgentReport] = []
         var failure: String?
         let startedAt: UInt64
 
-        init(agentCount: Int) {
-            outputs = Array(repeating: nil, count: agentCount)
+        init(agentCount: Int, outputCount: Int) {
+            outputs = Array(repeating: nil, count: outputCount)
+            reports.reserveCapacity(agentCount)
             startedAt = DispatchTime.now().uptimeNanoseconds
         }
 
         var elapsedMicroseconds: Int64 { Int64((DispatchTime.now().uptimeNanoseconds &- startedAt) / 1000) }
 
         mutating func record(_ outcome: AgentCallOutcome) {
-            if let produced = outcome.outputs { outputs[outcome.index] = produced }
+            outcome.storeOutputs(into: &outputs)
             reports.append(outcome.report)
             if let failure = outcome.failure { self.failure = failure }
         }
@@ -72,27 +77,30 @@ public final class PlanExecutor: Sendable {
     struct Scope: EvaluationScope {
         let event: JSONValue
         let executor: PlanExecutor
-        let outputs: [[JSONValue?]?]
+        let outputs: [JSONValue?]
         var inputs: JSONObject
 
         func event(_ path: [String]) -> JSONValue? { path.isEmpty ? event : event[path: path] }
-        func environment(_ name: String) -> JSONValue? { executor.environment[name] }
+        func eventField(_ name: String) -> JSONValue? {
+            guard case .object(let object) = event else { return nil }
+            return object.member(name)
+        }
         func input(_ path: [String]) -> JSONValue? {
             guard let first = path.first, let value = inputs[first] else { return nil }
             return path.count == 1 ? value : value[path: path.dropFirst()]
         }
-        func agentOutput(_ agent: String, _ path: [String]) -> JSONValue? {
-            guard let index = executor.agentIndex[agent], let fields = outputs[index], let first = path.first,
-                let position = executor.agents[index].outputNames.firstIndex(of: first), let value = fields[position]
-            else { return nil }
-            return path.count == 1 ? value : value[path: path.dropFirst()]
+        func agentOutput(slot: Int, rest: [String]) -> JSONValue? {
+            // No outputs at all where no agent has run yet (the dedup key).
+            guard slot < outputs.count, let value = outputs[slot] else { return nil }
+            return rest.isEmpty ? value : value[path: rest]
         }
     }
 
     /// The agents to run for an event and what is left of their guards.
     struct Route {
         var agents: [Int]
-        var guards: [Int: PlanExpression]
+        /// Per agent, what is left of its guard on this route (nil: none).
+        var guards: [ResolvedExpression?]
         /// What each agent waits for on this route (transitive reduction may have
         /// routed an edge through an agent this route leaves out).
         var waitsFor: [[Int]]
@@ -100,20 +108,20 @@ public final class PlanExecutor: Sendable {
 
     func specialization(for event: JSONValue) -> Route {
         var type: String?
-        if case .string(let text)? = event[path: ["type"]] { type = text }
+        if case .object(let object) = event, case .string(let text)? = object.member("type") { type = text }
         if let type, let route = routes[type] { return route }
         return fallbackRoute
     }
 
-    static func routes(for plan: Plan) -> (byType: [String?: Route], fallback: Route) {
+    static func routes(for plan: Plan, resolver: ExpressionResolver) -> (byType: [String?: Route], fallback: Route) {
         var byType: [String?: Route] = [:]
         for specialization in plan.specializations {
             let waitsFor = plan.agents.indices.map { specialization.dependencies(of: $0, in: plan) }
-            byType[specialization.eventType] = Route(agents: specialization.agents, guards: specialization.guards, waitsFor: waitsFor)
+            let guards = plan.agents.indices.map { specialization.guards[$0].map(resolver.resolve) }
+            byType[specialization.eventType] = Route(agents: specialization.agents, guards: guards, waitsFor: waitsFor)
         }
         // Without specializations every agent runs under its own guard.
-        var guards: [Int: PlanExpression] = [:]
-        for (index, agent) in plan.agents.enumerated() { guards[index] = agent.when }
+        let guards = plan.agents.map { $0.when.map(resolver.resolve) }
         let fallback = byType[nil] ?? Route(agents: Array(plan.agents.indices), guards: guards, waitsFor: plan.agents.map(\.dependencies))
         return (byType, fallback)
     }
@@ -130,14 +138,16 @@ public final class PlanExecutor: Sendable {
         if let guardExpression = specialization.guards[index], !ExpressionEvaluator.holds(guardExpression, in: scope) {
             return .guarded
         }
-        var inputs = JSONObject()
-        for input in agents[index].plan.inputs {
+        let agent = agents[index]
+        var values: [JSONValue] = []
+        values.reserveCapacity(agent.inputs.count)
+        for input in agent.inputs {
             guard let value = ExpressionEvaluator.evaluate(input.value, in: scope) else {
                 return .missingInput(input.name)
             }
-            inputs[input.name] = value
+            values.append(value)
         }
-        return .ready(inputs)
+        return .ready(JSONObject(uniqueKeys: agent.inputNames, values: values))
     }
 
     // MARK: Inline path
@@ -145,47 +155,57 @@ public final class PlanExecutor: Sendable {
     /// Runs the event without suspending if every agent it needs can run inline.
     public func processInline(_ event: JSONValue) -> InlineOutcome {
         let specialization = specialization(for: event)
-        var state = EventState(agentCount: agents.count)
-        var done = Set<Int>()
-        for index in specialization.agents {
+        var state = EventState(agentCount: agents.count, outputCount: outputCount)
+        // Agents run in route order, so the ones done are always those before `position`.
+        func progress(_ position: Int, retry: (index: Int, attemptsUsed: Int, reason: String)? = nil) -> InlineOutcome {
+            .needsAwait(InlineProgress(state: state, done: Set(specialization.agents[..<position]), retry: retry))
+        }
+        for (position, index) in specialization.agents.enumerated() {
             let agent = agents[index]
             switch readiness(of: index, in: specialization, event: event, state: state) {
             case .guarded:
-                done.insert(index)
                 continue
             case .missingInput(let name):
-                state.reports.append(AgentReport(agent: agent.name, outcome: .skipped, attempts: 0, latencyMicroseconds: 0, reason: "input `\(name)` is missing"))
-                done.insert(index)
+                state.reports.append(AgentReport(agent: agent.name, agentIndex: agent.index, outcome: .skipped, attempts: 0, latencyMicroseconds: 0, reason: "input `\(name)` is missing"))
             case .ready(let inputs):
-                guard agent.isInline else { return .needsAwait(InlineProgress(state: state, done: done)) }
-                let scope = Scope(event: event, executor: self, outputs: state.outputs, inputs: inputs)
+                guard agent.isInline else { return progress(position) }
                 if !agent.expressionOutputs.isEmpty || agent.call == nil {
-                    evaluateExpressionAgent(agent, scope: scope, state: &state)
-                    done.insert(index)
+                    evaluateExpressionAgent(agent, event: event, inputs: inputs, state: &state)
                     continue
                 }
-                guard case .inline(let function)? = agent.call else { return .needsAwait(InlineProgress(state: state, done: done)) }
-                defer { done.insert(index) }
-                let key = agent.cache.map { _ in agent.cacheKey(inputs: inputs, scope: scope) }
-                switch agent.attemptInline(function, request: agent.request(inputs: inputs, scope: scope), key: key, wallClock: wallClock) {
+                guard case .inline(let function)? = agent.call else { return progress(position) }
+                let (key, request) = prepareCall(agent, event: event, inputs: inputs, outputs: state.outputs)
+                switch agent.attemptInline(function, request: request, key: key, wallClock: wallClock) {
                 case .outcome(let outcome):
                     state.record(outcome)
                     if state.failure != nil { return .finished(finish(state)) }
                 case .retry(let reason):
-                    return .needsAwait(InlineProgress(state: state, done: done, retry: (index, 1, reason)))
+                    return progress(position, retry: (index, 1, reason))
                 }
             }
         }
         return .finished(finish(state))
     }
 
-    private func evaluateExpressionAgent(_ agent: RuntimeAgent, scope: Scope, state: inout EventState) {
+    /// The cache key and the request of a call. The scope (which holds the outputs array)
+    /// is gone on return, so storing the call's outputs afterwards does not copy the array.
+    private func prepareCall(_ agent: RuntimeAgent, event: JSONValue, inputs: JSONObject, outputs: [JSONValue?]) -> (String?, AgentRequest) {
+        let scope = Scope(event: event, executor: self, outputs: outputs, inputs: inputs)
+        return (agent.cache.map { _ in agent.cacheKey(inputs: inputs, scope: scope) }, agent.request(inputs: inputs, scope: scope))
+    }
+
+    private func evaluateExpressionAgent(_ agent: RuntimeAgent, event: JSONValue, inputs: JSONObject, state: inout EventState) {
+        let fields = expressionOutputs(of: agent, scope: Scope(event: event, executor: self, outputs: state.outputs, inputs: inputs))
+        for (position, value) in fields.enumerated() { state.outputs[agent.outputStart + position] = value }
+        state.reports.append(AgentReport(agent: agent.name, agentIndex: agent.index, outcome: .ok, attempts: 1, latencyMicroseconds: 0))
+    }
+
+    private func expressionOutputs(of agent: RuntimeAgent, scope: Scope) -> [JSONValue?] {
         var fields = [JSONValue?](repeating: nil, count: agent.outputNames.count)
         for (position, expression) in agent.expressionOutputs {
-            if let value = ExpressionEvaluator.evaluate(expression, in: scope), value != .null { fields[position] = value }
+            if let value = ExpressionEvaluator.evaluate(expression, in: scope), !value.isNull { fields[position] = value }
         }
-        state.outputs[agent.index] = fields
-        state.reports.append(AgentReport(agent: agent.name, outcome: .ok, attempts: 1, latencyMicroseconds: 0))
+        return fields
     }
 
     // MARK: Awaiting path
@@ -193,7 +213,7 @@ public final class PlanExecutor: Sendable {
     /// Runs the event with dataflow scheduling; awaited calls overlap where the graph allows.
     public func process(_ event: JSONValue, resuming progress: InlineProgress? = nil) async -> EventResult {
         let specialization = specialization(for: event)
-        var state = progress?.state ?? EventState(agentCount: agents.count)
+        var state = progress?.state ?? EventState(agentCount: agents.count, outputCount: outputCount)
         let members = Set(specialization.agents)
         var done = progress?.done ?? []
         var started = done
@@ -214,19 +234,17 @@ public final class PlanExecutor: Sendable {
                         case .guarded:
                             done.insert(index)
                         case .missingInput(let name):
-                            state.reports.append(AgentReport(agent: agent.name, outcome: .skipped, attempts: 0, latencyMicroseconds: 0, reason: "input `\(name)` is missing"))
+                            state.reports.append(AgentReport(agent: agent.name, agentIndex: agent.index, outcome: .skipped, attempts: 0, latencyMicroseconds: 0, reason: "input `\(name)` is missing"))
                             done.insert(index)
                         case .ready(let inputs):
-                            let scope = Scope(event: event, executor: self, outputs: state.outputs, inputs: inputs)
                             if agent.call == nil {
-                                evaluateExpressionAgent(agent, scope: scope, state: &state)
+                                evaluateExpressionAgent(agent, event: event, inputs: inputs, state: &state)
                                 done.insert(index)
                                 continue
                             }
-                            let key = agent.cache.map { _ in agent.cacheKey(inputs: inputs, scope: scope) }
+                            let (key, request) = prepareCall(agent, event: event, inputs: inputs, outputs: state.outputs)
                             let deadlineLeft = plan.deadlineMicroseconds.map { $0 - state.elapsedMicroseconds }
                             running += 1
-                            let request = agent.request(inputs: inputs, scope: scope)
                             let resumed = retry?.index == index ? retry : nil
                             let wallClock = self.wallClock
                             group.addTask {
@@ -245,8 +263,7 @@ public final class PlanExecutor: Sendable {
             group.cancelAll()
         }
         // Reports in plan order, whatever order the calls finished in.
-        let order = Dictionary(uniqueKeysWithValues: agents.map { ($0.name, $0.index) })
-        state.reports.sort { (order[$0.agent] ?? 0) < (order[$1.agent] ?? 0) }
+        state.reports.sort { $0.agentIndex < $1.agentIndex }
         return finish(state)
     }
 
@@ -255,10 +272,10 @@ public final class PlanExecutor: Sendable {
     private func finish(_ state: EventState) -> EventResult {
         var fields: [(String, JSONValue)] = []
         if state.failure == nil {
+            fields.reserveCapacity(emittedOutputCount)
             for agent in agents where agent.plan.emit {
-                guard let produced = state.outputs[agent.index] else { continue }
                 for (position, name) in agent.outputNames.enumerated() {
-                    if let value = produced[position] { fields.append((name, value)) }
+                    if let value = state.outputs[agent.outputStart + position] { fields.append((name, value)) }
                 }
             }
         }

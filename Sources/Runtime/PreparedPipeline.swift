@@ -13,6 +13,8 @@ public struct PreparedPipeline: Sendable {
     let agents: [RuntimeAgent]
     /// The environment variables the plan reads (`env.X`), and nothing else.
     public let environment: [String: String]
+    /// Names in the plan's expressions resolved to output slots and environment values.
+    let resolver: ExpressionResolver
     /// Wall-clock microseconds, for cache freshness (injectable for tests).
     let wallClock: @Sendable () -> Int64
 
@@ -29,6 +31,9 @@ public struct PreparedPipeline: Sendable {
         }
         let missing = needed.filter { environment[$0] == nil }.sorted()
         if !missing.isEmpty { throw RunError.missingEnvironment(missing) }
+        var exposed: [String: String] = [:]
+        for name in needed { exposed[name] = environment[name] }
+        let resolver = ExpressionResolver(plan: plan, environment: exposed)
         var runtimeAgents: [RuntimeAgent] = []
         for (index, agent) in plan.agents.enumerated() {
             let call: AgentCall?
@@ -38,17 +43,16 @@ public struct PreparedPipeline: Sendable {
                 throw RunError.agentLoadFailed(agent: agent.name, reason: "\(error)")
             }
             let cache = agent.cache.map { ResultCache(agent: agent.name, ttlMicroseconds: $0.ttlMicroseconds, persistence: cachePersistence) }
-            runtimeAgents.append(RuntimeAgent(index: index, plan: agent, call: call, cache: cache))
+            runtimeAgents.append(RuntimeAgent(index: index, plan: agent, call: call, cache: cache, resolver: resolver))
         }
         agents = runtimeAgents
-        var exposed: [String: String] = [:]
-        for name in needed { exposed[name] = environment[name] }
+        self.resolver = resolver
         self.environment = exposed
     }
 
     /// The interpreter over these agents.
     public func makeInterpreter() -> PlanExecutor {
-        PlanExecutor(plan: plan, agents: agents, environment: environment, wallClock: wallClock)
+        PlanExecutor(plan: plan, agents: agents, resolver: resolver, wallClock: wallClock)
     }
 
     /// The agent at `index` in the plan, for generated pipelines.

@@ -19,24 +19,6 @@ public struct RunMetrics: Sendable {
 
     public init() {}
 
-    mutating func record(_ result: EventResult) {
-        events += 1
-        statuses[result.status.rawValue, default: 0] += 1
-        _ = eventLatency.record(UInt64(max(0, result.latencyMicroseconds)))
-        for report in result.reports {
-            // Mutate in place: copying an agent's metrics out would copy its histogram.
-            agents[report.agent, default: AgentMetrics()].outcomes[report.outcome, default: 0] += 1
-            if report.outcome != .cached, report.attempts > 0 {
-                _ = agents[report.agent, default: AgentMetrics()].latency.record(UInt64(max(0, report.latencyMicroseconds)))
-            }
-        }
-    }
-
-    mutating func record(status: String) {
-        events += 1
-        statuses[status, default: 0] += 1
-    }
-
     mutating func merge(_ other: RunMetrics) {
         events += other.events
         eventLatency.add(other.eventLatency)

@@ -1,8 +1,11 @@
 import EventJSON
 import Planner
 
-/// A plan agent made ready to run: its call, cache and policies resolved once at load.
-struct RuntimeAgent: Sendable {
+/// A plan agent made ready to run: its call, cache, policies and expressions resolved once at load.
+///
+/// A class: the executor reaches for agents on every event, and copying a many-field
+/// struct out of the array cost a retain and a release per field.
+final class RuntimeAgent: Sendable {
     let index: Int
     let plan: PlanAgent
     /// nil for `expr` agents, whose outputs are expressions evaluated in place.
@@ -13,20 +16,30 @@ struct RuntimeAgent: Sendable {
     let limits: AgentLimits
     /// Holds calls back while the agent's service is failing, shared across events.
     let breaker: CircuitBreaker?
-    /// Output names in plan order; produced values are stored at the same positions.
+    /// Output names in plan order; produced values are stored at the same positions,
+    /// from `outputStart` on in the interpreter's per-event outputs array.
     let outputNames: [String]
+    let outputStart: Int
     /// Output fields that come from the result: position, path and declared type.
     let resultOutputs: [(position: Int, path: [String], type: DeclaredType)]
     /// Output fields that are expressions (`expr` agents), by position.
-    let expressionOutputs: [(position: Int, expression: PlanExpression)]
+    let expressionOutputs: [(position: Int, expression: ResolvedExpression)]
+    /// The `input:` values, in plan order.
+    let inputs: [(name: String, value: ResolvedExpression)]
+    /// The input names (unique: the checker rejects repeats), shared by every event's inputs object.
+    let inputNames: [String]
+    /// The `cache.key` expression, if the cache has one.
+    let cacheKeyExpression: ResolvedExpression?
+    /// HTTP agents: the URL template and header templates.
+    let httpTemplates: (url: ResolvedExpression, headers: [(name: String, value: ResolvedExpression)])?
 
-    var name: String { plan.name }
+    let name: String
     /// Whether calls run inline on the worker: in-process agents without a rate limit
     /// (a limited agent may have to wait for a token, which only the awaiting path can)
     /// and without a circuit breaker (which only the awaiting path consults).
-    var isInline: Bool { (call?.isInline ?? true) && plan.rateLimit == nil && breaker == nil }
+    let isInline: Bool
 
-    init(index: Int, plan: PlanAgent, call: AgentCall?, cache: ResultCache?) {
+    init(index: Int, plan: PlanAgent, call: AgentCall?, cache: ResultCache?, resolver: ExpressionResolver) {
         self.index = index
         self.plan = plan
         self.call = call
@@ -34,16 +47,27 @@ struct RuntimeAgent: Sendable {
         self.cache = cache
         self.limits = AgentLimits(plan, appliesConcurrency: !(call?.isInline ?? true))
         self.breaker = call == nil ? nil : plan.circuitBreaker.map(CircuitBreaker.init)
+        name = plan.name
+        isInline = (call?.isInline ?? true) && plan.rateLimit == nil && breaker == nil
         outputNames = plan.outputs.map(\.name)
+        outputStart = resolver.outputStarts[index]
         resultOutputs = plan.outputs.enumerated().compactMap { position, output in
             output.path.map { (position, $0, DeclaredType(output.type)) }
         }
-        expressionOutputs = plan.outputs.enumerated().compactMap { position, output in output.expression.map { (position, $0) } }
+        expressionOutputs = plan.outputs.enumerated().compactMap { position, output in
+            output.expression.map { (position, resolver.resolve($0)) }
+        }
+        inputs = plan.inputs.map { ($0.name, resolver.resolve($0.value)) }
+        inputNames = plan.inputs.map(\.name)
+        cacheKeyExpression = plan.cache?.key.map(resolver.resolve)
+        httpTemplates = plan.http.map { http in
+            (resolver.resolve(http.url), http.headers.map { (name: $0.name, value: resolver.resolve($0.value)) })
+        }
     }
 
     /// The cache key for these inputs: the `cache.key` value, or all inputs as JSON.
     func cacheKey(inputs: JSONObject, scope: some EvaluationScope) -> String {
-        if let key = plan.cache?.key {
+        if let key = cacheKeyExpression {
             return BuiltinFunctions.text(of: ExpressionEvaluator.evaluate(key, in: scope))
         }
         return JSONValue.object(inputs).jsonText
@@ -81,7 +105,7 @@ struct RuntimeAgent: Sendable {
     /// The call's request: inputs, and for HTTP agents the URL (interpolated values
     /// percent-encoded, so event data cannot add path segments or query parameters) and headers.
     func request(inputs: JSONObject, scope: some EvaluationScope) -> AgentRequest {
-        guard let http = plan.http else { return AgentRequest(inputs: inputs) }
+        guard let http = httpTemplates else { return AgentRequest(inputs: inputs) }
         let url = Self.interpolate(http.url, in: scope, encode: true)
         let headers = http.headers.map { (name: $0.name, value: Self.interpolate($0.value, in: scope, encode: false)) }
         return AgentRequest(inputs: inputs, url: url, headers: headers)
@@ -89,7 +113,7 @@ struct RuntimeAgent: Sendable {
 
     private static let unreserved = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
 
-    static func interpolate(_ template: PlanExpression, in scope: some EvaluationScope, encode: Bool) -> String {
+    static func interpolate(_ template: ResolvedExpression, in scope: some EvaluationScope, encode: Bool) -> String {
         guard case .interpolation(let segments) = template else {
             return BuiltinFunctions.text(of: ExpressionEvaluator.evaluate(template, in: scope))
         }
@@ -124,6 +148,16 @@ struct RuntimeAgent: Sendable {
             if let value = result[path: path], value != .null { fields[position] = Self.coerce(value, to: type) }
         }
         return fields
+    }
+
+    /// Picks this agent's output fields out of a result into its slots of `outputs` (the
+    /// interpreter's flat per-event array), without an array of its own.
+    func storeOutputs(from result: JSONValue, into outputs: inout [JSONValue?]) {
+        for (position, path, type) in resultOutputs {
+            let found: JSONValue?
+            if path.count == 1, case .object(let object) = result { found = object.member(path[0]) } else { found = result[path: path] }
+            if let value = found, !value.isNull { outputs[outputStart + position] = Self.coerce(value, to: type) }
+        }
     }
 }
 

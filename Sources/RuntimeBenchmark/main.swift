@@ -3,6 +3,11 @@
 // write (samples/baseline/martech_asyncio.py), on the same generated events, in one run.
 //
 //   swift run -c release RuntimeBenchmark [--events 200000] [--runs 3] [--workers N] [--skip-python]
+//                                         [--skip-stateless] [--skip-state] [--events-file PATH]
+//
+// `--events-file` runs on an existing events file (made by samples/generate_events.py) instead
+// of generating one; with `--skip-python` nothing is spawned, so the run can go under
+// valgrind --tool=callgrind.
 //
 // Reports events/s (median of runs) and CPU per event (user + system time over events),
 // for Enrich with its full SQLite state (audit trail, checkpoints) and without state.
@@ -16,6 +21,9 @@ struct Options {
     var runs = 3
     var workers = ProcessInfo.processInfo.activeProcessorCount
     var skipPython = false
+    var eventsFile: String?
+    var skipStateless = false
+    var skipState = false
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -25,11 +33,28 @@ struct Options {
             case "--runs": runs = max(1, Int(iterator.next() ?? "") ?? runs)
             case "--workers": workers = max(1, Int(iterator.next() ?? "") ?? workers)
             case "--skip-python": skipPython = true
+            case "--events-file": eventsFile = iterator.next()
+            case "--skip-stateless": skipStateless = true
+            case "--skip-state": skipState = true
             default:
-                FileHandle.standardError.write(Data("usage: RuntimeBenchmark [--events N] [--runs N] [--workers N] [--skip-python]\n".utf8))
+                FileHandle.standardError.write(Data("usage: RuntimeBenchmark [--events N] [--runs N] [--workers N] [--skip-python] [--skip-stateless] [--skip-state] [--events-file PATH]\n".utf8))
                 exit(2)
             }
         }
+    }
+}
+
+/// Newlines in `data` (memchr: a closure per byte on the main actor took seconds).
+func lineCount(_ data: Data) -> Int {
+    data.withUnsafeBytes { raw in
+        guard var cursor = raw.baseAddress else { return 0 }
+        let end = cursor + raw.count
+        var count = 0
+        while cursor < end, let found = memchr(cursor, 0x0A, end - cursor) {
+            count += 1
+            cursor = UnsafeRawPointer(found) + 1
+        }
+        return count
     }
 }
 
@@ -46,21 +71,30 @@ func fail(_ message: String) -> Never {
     exit(1)
 }
 
-let options = Options(CommandLine.arguments)
+let options: Options = {
+    var options = Options(CommandLine.arguments)
+    if let file = options.eventsFile {
+        guard let data = FileManager.default.contents(atPath: file) else { fail("cannot read \(file)") }
+        options.events = lineCount(data)
+    }
+    return options
+}()
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 FileManager.default.changeCurrentDirectoryPath(root.path)
 let work = FileManager.default.temporaryDirectory.appendingPathComponent("enrich-runtime-benchmark")
 try? FileManager.default.removeItem(at: work)
 try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-let eventsPath = work.appendingPathComponent("events.jsonl").path
+let eventsPath = options.eventsFile ?? work.appendingPathComponent("events.jsonl").path
 
 // Events.
-let generator = Process()
-generator.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-generator.arguments = ["python3", "samples/generate_events.py", "--count", String(options.events), "--out", eventsPath]
-try generator.run()
-generator.waitUntilExit()
-guard generator.terminationStatus == 0 else { fail("generating events failed") }
+if options.eventsFile == nil {
+    let generator = Process()
+    generator.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    generator.arguments = ["python3", "samples/generate_events.py", "--count", String(options.events), "--out", eventsPath]
+    try generator.run()
+    generator.waitUntilExit()
+    guard generator.terminationStatus == 0 else { fail("generating events failed") }
+}
 let eventBytes = (try? FileManager.default.attributesOfItem(atPath: eventsPath)[.size] as? Int) ?? 0
 
 // Plan.
@@ -123,8 +157,8 @@ func runPython() throws -> Measurement {
 }
 
 print("martech DAG, in-process agents (samples/martech-local.yaml): \(options.events) events, \(eventBytes / max(1, options.events)) bytes each on average, \(options.workers) workers, median of \(options.runs) runs")
-let stateless = try await runEnrich(withState: false)
-let stateful = try await runEnrich(withState: true)
+let stateless = options.skipStateless ? nil : try await runEnrich(withState: false)
+let stateful = options.skipState ? nil : try await runEnrich(withState: true)
 let python = options.skipPython ? nil : try runPython()
 
 func row(_ name: String, _ m: Measurement, baseline: Measurement?) -> String {
@@ -138,6 +172,6 @@ extension String {
 }
 
 print("configuration".padding(toLength: 44, withPad: " ", startingAt: 0) + "events/s".leftPad(12) + "CPU µs/event".leftPad(14) + "vs Python".leftPad(12))
-print(row("enrich, no state", stateless, baseline: python))
-print(row("enrich, SQLite state (audit + checkpoints)", stateful, baseline: python))
+if let stateless { print(row("enrich, no state", stateless, baseline: python)) }
+if let stateful { print(row("enrich, SQLite state (audit + checkpoints)", stateful, baseline: python)) }
 if let python { print(row("Python asyncio baseline (1 process)", python, baseline: python)) }

@@ -119,6 +119,7 @@ extension EcommerceOrdersPipeline {
           },
           {
             "after": [],
+            "circuitBreaker": {"cooldownMicroseconds": 10000000, "failures": 5, "window": 20},
             "concurrency": 32,
             "dependencies": [0, 2],
             "emit": true,

@@ -13,6 +13,7 @@ extension MartechEnrichmentPipeline {
           {
             "after": [],
             "cache": {"ttlMicroseconds": 300000000},
+            "circuitBreaker": {"cooldownMicroseconds": 10000000, "failures": 5, "window": 20},
             "concurrency": 64,
             "dependencies": [],
             "emit": true,

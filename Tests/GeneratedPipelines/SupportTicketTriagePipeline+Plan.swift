@@ -96,6 +96,10 @@ extension SupportTicketTriagePipeline {
             "concurrency": 8,
             "dependencies": [],
             "emit": true,
+            "environment": {
+              "HF_HOME": "{env.HOME}/.cache/huggingface",
+              "TOKENIZERS_PARALLELISM": "false"
+            },
             "fallback": "skip",
             "inputs": [{"name": "text", "value": {"event": ["body"]}}],
             "kind": "process",

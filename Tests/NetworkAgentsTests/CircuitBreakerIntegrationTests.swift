@@ -49,7 +49,7 @@ extension NetworkAgentBehaviour {
                 }
                 #expect(seconds(since: start) < 0.5, "failing fast took \(seconds(since: start))s for 7 events")
                 #expect(server.requestCount == 3, "the service was called while the circuit was open")
-                #expect(live.executor.circuitReports()["crm"] == CircuitReport(opens: 1, phase: "open"))
+                #expect(live.prepared.circuitReports()["crm"] == CircuitReport(opens: 1, phase: "open"))
                 await live.shutdown()
             }
         }
@@ -73,16 +73,16 @@ extension NetworkAgentBehaviour {
                 let live = try LiveExecutor(compilePlan(Self.pipeline(url: server.baseURL, breaker: "{failures: 2, cooldown: 300ms}")))
                 for index in 1...4 { _ = try await live.process(Self.event(index)) }
                 #expect(server.requestCount == 2)
-                #expect(live.executor.circuitReports()["crm"]?.phase == "open")
+                #expect(live.prepared.circuitReports()["crm"]?.phase == "open")
 
                 // The service recovers; nothing reaches it until the cooldown is over.
                 replies.answer(Self.ok)
                 try await Task.sleep(for: .milliseconds(350))
-                #expect(live.executor.circuitReports()["crm"]?.phase == "half-open")
+                #expect(live.prepared.circuitReports()["crm"]?.phase == "half-open")
                 let probe = try await live.process(Self.event(5))
                 #expect(probe.field("segment") == .string("gold"))
                 #expect(server.requestCount == 3)
-                #expect(live.executor.circuitReports()["crm"] == CircuitReport(opens: 1, phase: "closed"))
+                #expect(live.prepared.circuitReports()["crm"] == CircuitReport(opens: 1, phase: "closed"))
                 for index in 6...8 {
                     let result = try await live.process(Self.event(index))
                     #expect(result.field("segment") == .string("gold"))
@@ -105,7 +105,7 @@ extension NetworkAgentBehaviour {
                 let refused = try await live.process(Self.event(3))
                 #expect(live.report("crm", in: refused)?.reason == "circuit open")
                 #expect(server.requestCount == 2)
-                #expect(live.executor.circuitReports()["crm"] == CircuitReport(opens: 2, phase: "open"))
+                #expect(live.prepared.circuitReports()["crm"] == CircuitReport(opens: 2, phase: "open"))
                 await live.shutdown()
             }
         }
@@ -126,7 +126,7 @@ extension NetworkAgentBehaviour {
                 #expect(server.requestCount == 2)
                 #expect(results.filter { $0.field("segment") == .string("gold") }.count == 1)
                 #expect(results.filter { live.report("crm", in: $0)?.reason == "circuit open" }.count == 4)
-                #expect(live.executor.circuitReports()["crm"]?.phase == "closed")
+                #expect(live.prepared.circuitReports()["crm"]?.phase == "closed")
                 await live.shutdown()
             }
         }
@@ -139,7 +139,7 @@ extension NetworkAgentBehaviour {
                     compilePlan(Self.pipeline(url: server.baseURL, breaker: "{failures: 3, ratio: 0.5, window: 6, cooldown: 60s}")))
                 for index in 1...8 { _ = try await live.process(Self.event(index)) }
                 #expect(server.requestCount == 6)
-                #expect(live.executor.circuitReports()["crm"] == CircuitReport(opens: 1, phase: "open"))
+                #expect(live.prepared.circuitReports()["crm"] == CircuitReport(opens: 1, phase: "open"))
                 await live.shutdown()
             }
         }
@@ -150,7 +150,7 @@ extension NetworkAgentBehaviour {
                 let live = try LiveExecutor(compilePlan(Self.pipeline(url: server.baseURL, breaker: "{failures: 2, cooldown: 60s}")))
                 for index in 1...5 { _ = try await live.process(Self.event(index)) }
                 #expect(server.requestCount == 5)
-                #expect(live.executor.circuitReports()["crm"] == CircuitReport(opens: 0, phase: "closed"))
+                #expect(live.prepared.circuitReports()["crm"] == CircuitReport(opens: 0, phase: "closed"))
                 await live.shutdown()
             }
         }
@@ -172,7 +172,7 @@ extension NetworkAgentBehaviour {
                 let live = try LiveExecutor(compilePlan(Self.pipeline(url: server.baseURL, breaker: "off")))
                 for index in 1...8 { _ = try await live.process(Self.event(index)) }
                 #expect(server.requestCount == 8)
-                #expect(live.executor.circuitReports()["crm"] == nil)
+                #expect(live.prepared.circuitReports()["crm"] == nil)
                 await live.shutdown()
             }
         }

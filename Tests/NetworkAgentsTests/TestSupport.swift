@@ -38,16 +38,15 @@ struct NetworkCalls: AgentCallProvider {
 /// A plan's executor with real HTTP agents, for driving events one at a time.
 struct LiveExecutor {
     let executor: PlanExecutor
+    let prepared: PreparedPipeline
     let network: NetworkAgentProvider
 
     init(_ plan: Plan, environment: [String: String] = [:]) throws {
         network = NetworkAgentProvider(plan: plan)
-        let calls = NetworkCalls(network: network)
-        var agents: [RuntimeAgent] = []
-        for (index, agent) in plan.agents.enumerated() {
-            agents.append(RuntimeAgent(index: index, plan: agent, call: try calls.makeCall(for: agent), cache: nil))
-        }
-        executor = PlanExecutor(plan: plan, agents: agents, environment: environment, wallClock: { Int64(Date().timeIntervalSince1970 * 1e6) })
+        prepared = try PreparedPipeline(
+            plan: plan, calls: NetworkCalls(network: network), cachePersistence: nil, environment: environment,
+            wallClock: { Int64(Date().timeIntervalSince1970 * 1e6) })
+        executor = prepared.makeInterpreter()
     }
 
     /// Runs one event (JSON text) to its result, failing the test after `seconds`.
