@@ -124,6 +124,15 @@ let package = Package(
         .executableTarget(name: "StateCrashHelper", dependencies: ["RuntimeState"]),
         .executableTarget(name: "AgentsBenchmark", dependencies: ["Agents", "EventJSON"]),
         .executableTarget(name: "RuntimeBenchmark", dependencies: ["Runtime", "Planner", "PipelineChecks", "EventJSON"]),
+        // Stand-in APIs + the `enrich` binary under a fixed event rate over HTTP ingest to a webhook.
+        .executableTarget(
+            name: "LoadBenchmark",
+            dependencies: [
+                "StandInServers", "EventJSON",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         // HTTP servers on 127.0.0.1 that stand in for the services agents call (latency,
         // errors, hangs, resets on demand); for tests and benchmarks only.
         .target(
@@ -184,6 +193,15 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "CaseReproductionTests",
+            dependencies: [
+                "enrich", "StandInServers", "EventJSON",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
     ],
