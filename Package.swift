@@ -143,6 +143,15 @@ let package = Package(
             name: "HTTPAgentBenchmark",
             dependencies: ["NetworkAgents", "StandInServers", "Runtime", "Planner", "PipelineChecks", "Diagnostics"]
         ),
+        // Stand-in APIs + the `enrich` binary under a fixed event rate over HTTP ingest to a webhook.
+        .executableTarget(
+            name: "LoadBenchmark",
+            dependencies: [
+                "StandInServers", "EventJSON",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         // HTTP servers on 127.0.0.1 that stand in for the services agents call (latency,
         // errors, hangs, resets on demand); for tests and benchmarks only.
         .target(
@@ -220,6 +229,15 @@ let package = Package(
                 "EventJSON", "Agents", "EnrichRunDriver",
             ],
             exclude: ["Snapshots"]
+        ),
+        .testTarget(
+            name: "CaseReproductionTests",
+            dependencies: [
+                "enrich", "StandInServers", "EventJSON",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6],
