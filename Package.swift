@@ -122,7 +122,7 @@ let package = Package(
             name: "EnrichCLI",
             dependencies: [
                 "PipelineChecks", "Planner", "Diagnostics", "Runtime", "RuntimeState", "Agents", "NetworkAgents", "ProcessAgents", "EventJSON",
-                "Connectors", "EnrichRunDriver", "SwiftEmitter",
+                "Connectors", "EnrichRunDriver", "SwiftEmitter", "PipelineSyntax",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
@@ -149,6 +149,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        .executableTarget(name: "CodegenBenchmark", dependencies: ["GeneratedPipelines", "Runtime", "Planner", "PipelineChecks"]),
 
         // Tests.
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),

@@ -38,6 +38,9 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable, Comparable 
     case criticalPathOverDeadline = "E032"
     case outputCollision = "E033"
 
+    // Generated Swift (`enrich compile --emit swift`).
+    case functionSignatureMismatch = "E040"
+
     // Warnings.
     case unusedAgent = "W001"
     case retryNonIdempotent = "W002"
@@ -74,6 +77,7 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable, Comparable 
         case .timeoutOverDeadline: "timeout-over-deadline"
         case .criticalPathOverDeadline: "critical-path-over-deadline"
         case .outputCollision: "output-collision"
+        case .functionSignatureMismatch: "function-signature-mismatch"
         case .unusedAgent: "unused-agent"
         case .retryNonIdempotent: "retry-non-idempotent"
         case .literalSecret: "literal-secret"

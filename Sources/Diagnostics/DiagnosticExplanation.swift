@@ -36,13 +36,15 @@ public struct DiagnosticExplanation: Sendable {
     ///   a Swift string cannot hold invalid UTF-8;
     /// - E003 (file-too-large): the 32 MiB file is described, not included;
     /// - E004 (nesting-too-deep): the 257+ levels are elided;
+    /// - E040 (function-signature-mismatch): needs Swift files beside the pipeline
+    ///   (`enrich compile --emit swift --functions DIR`), which lint does not read;
     /// - E005 (alias-limit): the example is a ten-level "billion laughs" document, kept out
     ///   of automated lint runs because it deliberately stresses the expansion limits
     ///   (10,000 aliases, 4,000,000 nodes after expansion) and its anchors sit under
     ///   top-level keys that are not part of the language.
     public var wrongIsLintable: Bool {
         switch code {
-        case .invalidUTF8, .fileTooLarge, .nestingTooDeep: false
+        case .invalidUTF8, .fileTooLarge, .nestingTooDeep, .functionSignatureMismatch: false
         default: true
         }
     }
@@ -1185,6 +1187,59 @@ public struct DiagnosticExplanation: Sendable {
                   timeout: 250ms
                   output:
                     offer: data.offer
+                """)
+            )
+
+        case .functionSignatureMismatch:
+            return DiagnosticExplanation(
+                code: code,
+                title: "A function agent and its Swift function disagree",
+                explanation: """
+                With `enrich compile --emit swift --functions DIR`, each `function` agent calls a
+                Swift function from DIR, compiled into the generated binary. The function must
+                match the agent: either it takes all inputs at once,
+
+                    func NAME(_ inputs: JSONObject) throws(AgentFailure) -> JSONValue
+
+                or one labelled parameter per `input:` name, each `JSONValue` (or `JSONValue?`),
+
+                    func NAME(amount_usd: JSONValue, customer_id: JSONValue?) throws(AgentFailure) -> JSONValue
+
+                returning the result object the agent's `output:` paths select from. The message
+                names the agent's place in the pipeline and the function's file and line.
+
+                Enrich checks this before generating anything, so the mistake is reported against
+                your pipeline, not as a compiler error deep in generated code. Below, the function
+                (in functions/loyalty.swift) calls its parameter `amount` while the pipeline passes
+                `amount_usd`.
+                """,
+                wrong: file("""
+                pipeline: orders
+                agents:
+                - name: loyalty
+                  type: function
+                  function: loyalty_points
+                  input:
+                    amount_usd: event.amount
+                  output:
+                    points: points
+
+                # functions/loyalty.swift:
+                #   func loyalty_points(amount: JSONValue) throws(AgentFailure) -> JSONValue
+                """),
+                fixed: file("""
+                pipeline: orders
+                agents:
+                - name: loyalty
+                  type: function
+                  function: loyalty_points
+                  input:
+                    amount_usd: event.amount
+                  output:
+                    points: points
+
+                # functions/loyalty.swift:
+                #   func loyalty_points(amount_usd: JSONValue) throws(AgentFailure) -> JSONValue
                 """)
             )
 

@@ -60,6 +60,9 @@ struct CompileCommand: ParsableCommand {
     @Option(help: ArgumentHelp("With --runtime-url: the exact version to depend on.", valueName: "x.y.z"))
     var runtimeVersion: String?
 
+    @Option(help: ArgumentHelp("With --emit swift: Swift files defining the functions `function` agents call, compiled into the binary (signatures: `enrich explain E040`).", valueName: "dir"))
+    var functions: String?
+
     enum EmitKind: String, ExpressibleByArgument, CaseIterable { case plan, swift }
 
     @Flag(help: "Print the stages, the critical path, each agent's timing and what every pass changed.")
@@ -71,6 +74,8 @@ struct CompileCommand: ParsableCommand {
         if emit == .plan, runtimePath != nil || runtimeURL != nil || runtimeVersion != nil {
             throw ValidationError("--runtime-path, --runtime-url and --runtime-version go with --emit swift")
         }
+        if functions != nil, emit != .swift { throw ValidationError("--functions goes with --emit swift") }
+        if functions != nil, file == "-" { throw ValidationError("--functions needs the pipeline as a file, not standard input") }
         if (runtimeURL == nil) != (runtimeVersion == nil) { throw ValidationError("--runtime-url and --runtime-version go together") }
         if runtimeURL != nil, runtimePath != nil { throw ValidationError("give --runtime-path or --runtime-url, not both") }
     }
@@ -105,7 +110,12 @@ struct CompileCommand: ParsableCommand {
         } else {
             runtime = .path(URL(fileURLWithPath: runtimePath ?? Self.checkoutDirectory).standardizedFileURL.path)
         }
-        let files = SwiftPackageEmitter.emit(plan, runtime: runtime)
+        var sources: [SwiftPackageEmitter.FunctionSource] = []
+        var bindings: [FunctionSignatureCheck.Binding] = []
+        if let functions {
+            (sources, bindings) = try FunctionFiles.load(directory: functions, plan: plan, pipelinePath: file)
+        }
+        let files = SwiftPackageEmitter.emit(plan, runtime: runtime, functions: sources, bindings: bindings)
         let root = URL(fileURLWithPath: output, isDirectory: true)
         do {
             for file in files {

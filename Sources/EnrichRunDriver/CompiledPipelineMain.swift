@@ -32,7 +32,7 @@ public enum CompiledPipelineMain {
                 exit(0)
             }
             if error is ExitCode { exit(code.rawValue) }
-            FileHandle.standardError.write(Data("\(toolName): error: \(RunOptions.fullMessage(for: error))\n".utf8))
+            FileHandle.standardError.write(Data((RunOptions.fullMessage(for: error) + "\n").utf8))
             exit(2)
         }
     }

@@ -23,6 +23,8 @@ public struct AgentRequest: Sendable {
     public var inputs: JSONObject
     public var url: String?
     public var headers: [(name: String, value: String)]
+    /// Which attempt this call is, from 1 (retries count up).
+    public var attempt = 1
 
     public init(inputs: JSONObject, url: String? = nil, headers: [(name: String, value: String)] = []) {
         self.inputs = inputs

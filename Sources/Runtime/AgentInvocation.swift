@@ -189,6 +189,8 @@ extension RuntimeAgent {
             }
             let probe = permission == .probe
             attempts = attempt
+            var request = request
+            request.attempt = attempt
             switch call {
             case .inline(let function)?:
                 do throws(AgentCallFailure) { result = .success(try function(request)) } catch { result = .failure(error) }

@@ -113,6 +113,7 @@ struct AgentCallEmission {
 
     /// A URL or header template as a Swift `String`; URL values are percent-encoded.
     private func template(_ expression: PlanExpression, encode: Bool, _ translation: inout ExpressionTranslation) -> String {
+        if case .literal(.string(let text)) = expression { return SwiftSyntax.stringLiteral(text) }
         if case .interpolation(let segments) = expression {
             return translation.interpolated(segments, textFunction: encode ? "X.urlText" : "X.text")
         }

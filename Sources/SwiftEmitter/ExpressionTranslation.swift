@@ -94,9 +94,10 @@ struct ExpressionTranslation {
         case .binary(.and, let lhs, let rhs):
             return ("\(operand(lhs, within: .and)) && \(operand(rhs, within: .and))", false)
         case .binary(.equal, let lhs, let rhs):
-            return (equality(lhs, rhs), false)
+            return equality(lhs, rhs)
         case .binary(.notEqual, let lhs, let rhs):
-            return ("!(\(equality(lhs, rhs)))", true)
+            let (text, atomic) = equality(lhs, rhs)
+            return (atomic ? "!" + text : "!(\(text))", true)
         case .binary(let op, let lhs, let rhs) where [.less, .lessOrEqual, .greater, .greaterOrEqual].contains(op):
             return ("X.compare(.\(Self.caseName(op)), \(value(lhs)), \(value(rhs)))", true)
         case .membership(let negated, let lhs, .list(let items)) where !items.isEmpty && items.allSatisfy(Self.isStringLiteral):
@@ -126,13 +127,13 @@ struct ExpressionTranslation {
     }
 
     /// `lhs == rhs` as Swift: literals compare directly (numbers by value through `X.equal`).
-    private mutating func equality(_ lhs: PlanExpression, _ rhs: PlanExpression) -> String {
+    private mutating func equality(_ lhs: PlanExpression, _ rhs: PlanExpression) -> (text: String, atomic: Bool) {
         switch (lhs, rhs) {
-        case (_, .literal(.null)): return "X.isNull(\(value(lhs)))"
-        case (.literal(.null), _): return "X.isNull(\(value(rhs)))"
-        case (_, .literal(.string)), (_, .literal(.bool)): return "\(value(lhs)) == \(value(rhs))"
-        case (.literal(.string), _), (.literal(.bool), _): return "\(value(rhs)) == \(value(lhs))"
-        default: return "X.equal(\(value(lhs)), \(value(rhs)))"
+        case (_, .literal(.null)): return ("X.isNull(\(value(lhs)))", true)
+        case (.literal(.null), _): return ("X.isNull(\(value(rhs)))", true)
+        case (_, .literal(.string)), (_, .literal(.bool)): return ("\(value(lhs)) == \(value(rhs))", false)
+        case (.literal(.string), _), (.literal(.bool), _): return ("\(value(rhs)) == \(value(lhs))", false)
+        default: return ("X.equal(\(value(lhs)), \(value(rhs)))", true)
         }
     }
 

@@ -80,6 +80,70 @@ struct CompileCommandTests {
         #expect(outcome.status == 0)
         #expect(outcome.stdout.contains("EXIT STATUS"))
         #expect(outcome.stdout.contains("EXAMPLES"))
-        #expect(outcome.stdout.contains("-o, --output <plan>"))
+        #expect(outcome.stdout.contains("-o, --output <plan|dir>"))
+        #expect(outcome.stdout.contains("--emit <emit>"))
+        #expect(outcome.stdout.contains("--functions <dir>"))
+    }
+}
+
+/// `enrich compile --emit swift`: the package files, and `--functions` checked against the pipeline.
+@Suite("compile --emit swift")
+struct CompileSwiftCommandTests {
+    static func directory() throws -> URL {
+        URL(fileURLWithPath: try EnrichProcess.temporaryFile("", name: "unused")).deletingLastPathComponent()
+    }
+
+    @Test func writesAPackageDependingOnThisCheckoutByPath() throws {
+        let package = try Self.directory().appendingPathComponent("pkg")
+        let outcome = try EnrichProcess.run(["compile", "samples/martech-local.yaml", "--emit", "swift", "-o", package.path])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let manifest = try String(contentsOf: package.appendingPathComponent("Package.swift"), encoding: .utf8)
+        #expect(manifest.contains(".package(path: \"\(EnrichProcess.packageRoot.standardizedFileURL.path)\")"))
+        for file in ["main.swift", "MartechLocalPipeline.swift", "MartechLocalPipeline+Plan.swift"] {
+            #expect(FileManager.default.fileExists(atPath: package.appendingPathComponent("Sources/MartechLocal/\(file)").path), "\(file)")
+        }
+    }
+
+    @Test func dependsByURLAndVersionOnRequest() throws {
+        let package = try Self.directory().appendingPathComponent("pkg")
+        let outcome = try EnrichProcess.run([
+            "compile", "samples/martech-local.yaml", "--emit", "swift", "-o", package.path,
+            "--runtime-url", "https://github.com/example/enrich.git", "--runtime-version", "0.1.0",
+        ])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let manifest = try String(contentsOf: package.appendingPathComponent("Package.swift"), encoding: .utf8)
+        #expect(manifest.contains(#".package(url: "https://github.com/example/enrich.git", exact: "0.1.0"),"#))
+        let half = try EnrichProcess.run(["compile", "samples/martech-local.yaml", "--emit", "swift", "-o", package.path, "--runtime-url", "https://x/y.git"])
+        #expect(half.status == 2)
+    }
+
+    @Test func functionMismatchIsReportedNamingThePipelineAndTheSwiftFile() throws {
+        let directory = try Self.directory()
+        let functions = directory.appendingPathComponent("functions")
+        try FileManager.default.createDirectory(at: functions, withIntermediateDirectories: true)
+        try Data("import EventJSON\n\nfunc loyalty_points(amount: JSONValue, customer_id: JSONValue?) throws(AgentFailure) -> JSONValue { .null }\n".utf8)
+            .write(to: functions.appendingPathComponent("points.swift"))
+        let package = directory.appendingPathComponent("pkg")
+        let outcome = try EnrichProcess.run(["compile", "samples/ecommerce-orders.yaml", "--emit", "swift", "-o", package.path, "--functions", functions.path])
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.contains("E040"), "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("samples/ecommerce-orders.yaml:125"), "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("points.swift:3"), "\(outcome.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: package.path), "nothing is written on a mismatch")
+    }
+
+    @Test func matchingFunctionsAreCompiledIn() throws {
+        let directory = try Self.directory()
+        let functions = directory.appendingPathComponent("functions")
+        try FileManager.default.createDirectory(at: functions, withIntermediateDirectories: true)
+        let source = "import Agents\nimport EventJSON\n\nfunc loyalty_points(_ inputs: JSONObject) throws(AgentFailure) -> JSONValue { .null }\n"
+        try Data(source.utf8).write(to: functions.appendingPathComponent("points.swift"))
+        let package = directory.appendingPathComponent("pkg")
+        let outcome = try EnrichProcess.run(["compile", "samples/ecommerce-orders.yaml", "--emit", "swift", "-o", package.path, "--functions", functions.path])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let copied = try String(contentsOf: package.appendingPathComponent("Sources/EcommerceOrders/Functions/points.swift"), encoding: .utf8)
+        #expect(copied == source)
+        let registration = try String(contentsOf: package.appendingPathComponent("Sources/EcommerceOrders/EcommerceOrdersPipeline+Functions.swift"), encoding: .utf8)
+        #expect(registration.contains("try loyalty_points(inputs)"))
     }
 }

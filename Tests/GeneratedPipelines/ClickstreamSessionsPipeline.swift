@@ -151,7 +151,7 @@ public final class ClickstreamSessionsPipeline: CompiledPipeline {
     private func everyEventInline(_ event: JSONValue, _ values: inout Values) -> Resume? {
         evaluateBot(event, &values)
         evaluateUtm(event, &values)
-        if !(X.isNull(X.field(event, "utm_campaign"))) {
+        if !X.isNull(X.field(event, "utm_campaign")) {
             if let stop = runAttributionInline(event, &values, step: 2) { return stop }
         }
         if values.bot.isBot == .bool(false) {
@@ -173,7 +173,7 @@ public final class ClickstreamSessionsPipeline: CompiledPipeline {
             evaluateUtm(event, &values)
             fallthrough
         case 2:
-            if !(X.isNull(X.field(event, "utm_campaign"))) {
+            if !X.isNull(X.field(event, "utm_campaign")) {
                 await runAttribution(event, &values, retryAfter: resume.retryAfter(at: 2))
             }
             fallthrough

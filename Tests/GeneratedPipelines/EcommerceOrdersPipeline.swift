@@ -168,7 +168,7 @@ public final class EcommerceOrdersPipeline: CompiledPipeline {
     private func orderPlacedEventsInline(_ event: JSONValue, _ values: inout Values) -> Resume? {
         if let stop = runGeoInline(event, &values, step: 0) { return stop }
         if let stop = runFxInline(event, &values, step: 1) { return stop }
-        if !(X.isNull(values.fx.usdRate)) {
+        if !X.isNull(values.fx.usdRate) {
             evaluateOrderValue(event, &values)
         }
         return Resume(step: 3)
@@ -184,7 +184,7 @@ public final class EcommerceOrdersPipeline: CompiledPipeline {
             await runFx(event, &values, retryAfter: resume.retryAfter(at: 1))
             fallthrough
         case 2:
-            if !(X.isNull(values.fx.usdRate)) {
+            if !X.isNull(values.fx.usdRate) {
                 evaluateOrderValue(event, &values)
             }
             fallthrough
@@ -205,7 +205,7 @@ public final class EcommerceOrdersPipeline: CompiledPipeline {
     private func otherEventsInline(_ event: JSONValue, _ values: inout Values) -> Resume? {
         if let stop = runGeoInline(event, &values, step: 0) { return stop }
         if let stop = runFxInline(event, &values, step: 1) { return stop }
-        if !(X.isNull(values.fx.usdRate)) {
+        if !X.isNull(values.fx.usdRate) {
             evaluateOrderValue(event, &values)
         }
         return nil
@@ -221,7 +221,7 @@ public final class EcommerceOrdersPipeline: CompiledPipeline {
             await runFx(event, &values, retryAfter: resume.retryAfter(at: 1))
             fallthrough
         case 2:
-            if !(X.isNull(values.fx.usdRate)) {
+            if !X.isNull(values.fx.usdRate) {
                 evaluateOrderValue(event, &values)
             }
         default:
@@ -329,7 +329,7 @@ public final class EcommerceOrdersPipeline: CompiledPipeline {
             values.run.record(agents.fraud.missingInput("email_hash"))
             return nil
         }
-        return agents.fraud.prepare(inputs: JSONObject(keys: ["order_id", "customer_id", "amount_usd", "ip_country", "shipping_country", "email_hash"], values: [orderId, customerId, amountUsd, ipCountry, shippingCountry, emailHash]), url: X.text(.string("https://risk.internal.example/v2/orders/score")), headers: [("Authorization", "Bearer \(X.text(environment["RISK_API_KEY"]))"), ("Idempotency-Key", "\(X.text(X.field(event, "id")))")])
+        return agents.fraud.prepare(inputs: JSONObject(keys: ["order_id", "customer_id", "amount_usd", "ip_country", "shipping_country", "email_hash"], values: [orderId, customerId, amountUsd, ipCountry, shippingCountry, emailHash]), url: "https://risk.internal.example/v2/orders/score", headers: [("Authorization", "Bearer \(X.text(environment["RISK_API_KEY"]))"), ("Idempotency-Key", "\(X.text(X.field(event, "id")))")])
     }
 
     /// `fraud` (http POST) with every attempt, pause and fallback.
@@ -378,7 +378,7 @@ public final class EcommerceOrdersPipeline: CompiledPipeline {
     /// `decision` (expr): computes its outputs in place.
     private func evaluateDecision(_ event: JSONValue, _ values: inout Values) {
         let outputs: [JSONValue?] = [
-            .bool(X.compare(.greaterOrEqual, X.coalesce(values.fraud.fraudScore, .double(0.5)), .double(0.8)) || (X.compare(.greaterOrEqual, X.coalesce(values.fraud.fraudScore, .double(0.5)), .double(0.5)) && !(X.equal(X.coalesce(values.geo.ipCountry, .string("ZZ")), X.coalesce(X.field(event, "shipping_country"), .string("ZZ")))))),  // manual_review
+            .bool(X.compare(.greaterOrEqual, X.coalesce(values.fraud.fraudScore, .double(0.5)), .double(0.8)) || (X.compare(.greaterOrEqual, X.coalesce(values.fraud.fraudScore, .double(0.5)), .double(0.5)) && !X.equal(X.coalesce(values.geo.ipCountry, .string("ZZ")), X.coalesce(X.field(event, "shipping_country"), .string("ZZ"))))),  // manual_review
         ]
         if let produced = values.run.record(agents.decision.evaluated(outputs)) {
             values.decision = DecisionOutputs(produced)

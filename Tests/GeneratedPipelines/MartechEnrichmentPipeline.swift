@@ -223,7 +223,7 @@ public final class MartechEnrichmentPipeline: CompiledPipeline {
             values.run.record(agents.crmLookup.missingInput("user_id"))
             return nil
         }
-        return agents.crmLookup.prepare(inputs: JSONObject(keys: ["user_id"], values: [userId]), url: "http://127.0.0.1:8081/users/\(X.urlText(X.field(event, "user_id")))", headers: [("Authorization", "Bearer \(X.text(environment["CRM_TOKEN"]))"), ("Accept", X.text(.string("application/json")))])
+        return agents.crmLookup.prepare(inputs: JSONObject(keys: ["user_id"], values: [userId]), url: "http://127.0.0.1:8081/users/\(X.urlText(X.field(event, "user_id")))", headers: [("Authorization", "Bearer \(X.text(environment["CRM_TOKEN"]))"), ("Accept", "application/json")])
     }
 
     /// `crm_lookup` (http GET) with every attempt, pause and fallback.
