@@ -14,6 +14,8 @@ final class DeliveryLedger: Sendable {
         var unknown = 0
         var statuses: [String: Int] = [:]
         var crmOutcomes: [String: Int] = [:]
+        /// Why the CRM lookup fell back (first 60 characters of the reason).
+        var crmReasons: [String: Int] = [:]
         var requests = 0
     }
 
@@ -26,22 +28,24 @@ final class DeliveryLedger: Sendable {
     private func receive(_ request: StandInRequest) -> StandInReply {
         guard case .array(let events)? = try? JSONReader.parse(request.body) else { return .status(400) }
         let at = request.receivedAt
-        var parsed: [(Int, String, String)] = []
+        var parsed: [(Int, String, String, String?)] = []
         parsed.reserveCapacity(events.count)
         for event in events {
             guard case .string(let id)? = event[path: ["id"]], let sequence = Int(id.dropFirst()) else {
-                parsed.append((-1, "", ""))
+                parsed.append((-1, "", "", nil))
                 continue
             }
             var status = "?"
             if case .string(let text)? = event[path: ["_enrichment", "status"]] { status = text }
             var crm = "-"
             if case .string(let text)? = event[path: ["_enrichment", "agents", "crm_lookup", "outcome"]] { crm = text }
-            parsed.append((sequence, status, crm))
+            var reason: String?
+            if case .string(let text)? = event[path: ["_enrichment", "agents", "crm_lookup", "reason"]] { reason = String(text.prefix(60)) }
+            parsed.append((sequence, status, crm, reason))
         }
         state.withLock { state in
             state.requests += 1
-            for (sequence, status, crm) in parsed {
+            for (sequence, status, crm, reason) in parsed {
                 guard sequence >= 0, sequence < state.arrivedAt.count else {
                     state.unknown += 1
                     continue
@@ -54,6 +58,7 @@ final class DeliveryLedger: Sendable {
                 state.delivered += 1
                 state.statuses[status, default: 0] += 1
                 state.crmOutcomes[crm, default: 0] += 1
+                if let reason { state.crmReasons[reason, default: 0] += 1 }
             }
         }
         return .json("{\"ok\":true}")

@@ -138,6 +138,7 @@ struct LoadRun {
         lines.append("  end-to-end latency (scheduled send → webhook), events after the \(options.warmup)s warm-up (\(latencies.count)): p50 \(f(percentile(0.5))) ms, p90 \(f(percentile(0.9))) ms, p99 \(f(p99)) ms, p99.9 \(f(percentile(0.999))) ms, max \(f(latencies.last ?? .nan)) ms")
         lines.append("  critical-path bound: \(bound.agents) = \(f(boundMilliseconds)) ms (deadline \(bound.deadline.map { f(Double($0) / 1000) + " ms" } ?? "none"))")
         lines.append("  statuses: \(record.statuses.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")); crm outcomes: \(record.crmOutcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")); CRM requests \(apis.crm.requestCount)")
+        lines.append("  CRM fallback reasons: \(record.crmReasons.sorted { $0.value > $1.value }.prefix(3).map { "\($0.value)× \($0.key)" }.joined(separator: "; "))")
         lines.append("  CPU: enrich \(f(cpuEnrich)) s = \(f(cpuEnrich / Double(max(1, record.delivered)) * 1e6)) µs per event; this process (stand-ins, poster, webhook) \(f(cpuOwn)) s")
         lines.append("  enrich exit status \(status)")
         lines.append("  goal (p99 ≤ bound + \(Int(options.toleranceMilliseconds)) ms = \(f(boundMilliseconds + options.toleranceMilliseconds)) ms, every event delivered): \(goalMet ? "MET" : "NOT MET")")
