@@ -138,7 +138,9 @@ let package = Package(
         .executableTarget(name: "StateBenchmark", dependencies: ["RuntimeState"]),
         .executableTarget(name: "StateCrashHelper", dependencies: ["RuntimeState"]),
         .executableTarget(name: "AgentsBenchmark", dependencies: ["Agents", "EventJSON"]),
-        .executableTarget(name: "RuntimeBenchmark", dependencies: ["Runtime", "Planner", "PipelineChecks", "EventJSON"]),
+        // The hand-written martech-local DAG: the floor the runtime and codegen benchmarks measure against.
+        .target(name: "BenchmarkFloor", dependencies: ["Agents", "EventJSON"]),
+        .executableTarget(name: "RuntimeBenchmark", dependencies: ["Runtime", "Planner", "PipelineChecks", "EventJSON", "BenchmarkFloor"]),
         .executableTarget(
             name: "HTTPAgentBenchmark",
             dependencies: ["NetworkAgents", "StandInServers", "Runtime", "Planner", "PipelineChecks", "Diagnostics"]
@@ -166,7 +168,7 @@ let package = Package(
             name: "IngestBenchmark",
             dependencies: ["Connectors", "Runtime", "RuntimeState", .product(name: "AsyncHTTPClient", package: "async-http-client")]
         ),
-        .executableTarget(name: "CodegenBenchmark", dependencies: ["GeneratedPipelines", "Runtime", "Planner", "PipelineChecks"]),
+        .executableTarget(name: "CodegenBenchmark", dependencies: ["GeneratedPipelines", "Runtime", "Planner", "PipelineChecks", "BenchmarkFloor"]),
 
         // Tests.
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),

@@ -11,6 +11,7 @@
 //
 // Reports events/s (median of runs) and CPU per event (user + system time over events),
 // for Enrich with its full SQLite state (audit trail, checkpoints) and without state.
+import BenchmarkFloor
 import Foundation
 import PipelineChecks
 import Planner
@@ -24,6 +25,7 @@ struct Options {
     var eventsFile: String?
     var skipStateless = false
     var skipState = false
+    var skipFloor = false
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -36,8 +38,9 @@ struct Options {
             case "--events-file": eventsFile = iterator.next()
             case "--skip-stateless": skipStateless = true
             case "--skip-state": skipState = true
+            case "--skip-floor": skipFloor = true
             default:
-                FileHandle.standardError.write(Data("usage: RuntimeBenchmark [--events N] [--runs N] [--workers N] [--skip-python] [--skip-stateless] [--skip-state] [--events-file PATH]\n".utf8))
+                FileHandle.standardError.write(Data("usage: RuntimeBenchmark [--events N] [--runs N] [--workers N] [--skip-python] [--skip-stateless] [--skip-state] [--skip-floor] [--events-file PATH]\n".utf8))
                 exit(2)
             }
         }
@@ -156,22 +159,59 @@ func runPython() throws -> Measurement {
     return measurement
 }
 
+/// The hand-written DAG (BenchmarkFloor) on the same events and threads: the floor.
+func runFloor() throws -> Measurement {
+    let floor = try MartechFloor(repositoryRoot: root)
+    var measurement = Measurement()
+    for _ in 0..<options.runs {
+        let cpuBefore = cpuSeconds(RUSAGE_SELF)
+        let run = try floor.run(input: eventsPath, output: work.appendingPathComponent("floor.jsonl").path, threads: options.workers)
+        let cpu = cpuSeconds(RUSAGE_SELF) - cpuBefore
+        guard run.events == options.events else { fail("the floor processed \(run.events) of \(options.events) events") }
+        measurement.eventsPerSecond.append(Double(run.events) / run.elapsedSeconds)
+        measurement.cpuPerEvent.append(cpu / Double(run.events) * 1e6)
+    }
+    return measurement
+}
+
+/// Checks the floor did the engine's work: its lines are enrich's without `_enrichment`.
+func checkFloorMatches(enrichOutput: String) {
+    guard let enriched = FileManager.default.contents(atPath: enrichOutput) else { fail("cannot read \(enrichOutput)") }
+    var floorLines: [Substring] = []
+    for part in 0..<options.workers {
+        guard let data = FileManager.default.contents(atPath: work.appendingPathComponent("floor.jsonl.\(part)").path) else { fail("no floor output") }
+        floorLines += String(decoding: data, as: UTF8.self).split(separator: "\n")
+    }
+    let enrichLines = String(decoding: enriched, as: UTF8.self).split(separator: "\n")
+    guard floorLines.count == enrichLines.count else { fail("the floor wrote \(floorLines.count) lines, enrich \(enrichLines.count)") }
+    for (number, (floorLine, enrichLine)) in zip(floorLines, enrichLines).enumerated() {
+        guard let metadata = enrichLine.range(of: ",\"_enrichment\":") else { fail("line \(number + 1) of enrich's output has no _enrichment") }
+        guard enrichLine[..<metadata.lowerBound] + "}" == floorLine else {
+            fail("line \(number + 1): the floor wrote\n  \(floorLine)\nenrich wrote\n  \(enrichLine)")
+        }
+    }
+}
+
 print("martech DAG, in-process agents (samples/martech-local.yaml): \(options.events) events, \(eventBytes / max(1, options.events)) bytes each on average, \(options.workers) workers, median of \(options.runs) runs")
+let floor = options.skipFloor ? nil : try runFloor()
 let stateless = options.skipStateless ? nil : try await runEnrich(withState: false)
+if floor != nil, stateless != nil { checkFloorMatches(enrichOutput: work.appendingPathComponent("out-0.jsonl").path) }
 let stateful = options.skipState ? nil : try await runEnrich(withState: true)
 let python = options.skipPython ? nil : try runPython()
 
 func row(_ name: String, _ m: Measurement, baseline: Measurement?) -> String {
     let ratio = baseline.map { String(format: "%.1f×", m.median / $0.median) } ?? "-"
+    let ofFloor = floor.map { String(format: "%.0f%%", 100 * m.median / $0.median) } ?? "-"
     return name.padding(toLength: 44, withPad: " ", startingAt: 0)
-        + String(format: "%12.0f", m.median) + String(format: "%14.2f", m.cpuMedian) + ratio.leftPad(12)
+        + String(format: "%12.0f", m.median) + String(format: "%14.2f", m.cpuMedian) + ratio.leftPad(12) + ofFloor.leftPad(10)
 }
 
 extension String {
     func leftPad(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
 }
 
-print("configuration".padding(toLength: 44, withPad: " ", startingAt: 0) + "events/s".leftPad(12) + "CPU µs/event".leftPad(14) + "vs Python".leftPad(12))
+print("configuration".padding(toLength: 44, withPad: " ", startingAt: 0) + "events/s".leftPad(12) + "CPU µs/event".leftPad(14) + "vs Python".leftPad(12) + "of floor".leftPad(10))
 if let stateless { print(row("enrich, no state", stateless, baseline: python)) }
 if let stateful { print(row("enrich, SQLite state (audit + checkpoints)", stateful, baseline: python)) }
 if let python { print(row("Python asyncio baseline (1 process)", python, baseline: python)) }
+if let floor { print(row("floor: the DAG by hand, no runtime", floor, baseline: python)) }
