@@ -22,7 +22,8 @@ public struct JSONLinesCodec: EventCodec {
                 }
             }
         }
-        var added = Set(plan.agents.filter(\.emit).flatMap { $0.outputs.map(\.name) })
+        emittedNames = plan.agents.filter(\.emit).flatMap { $0.outputs.map(\.name) }
+        var added = Set(emittedNames)
         added.insert("_enrichment")
         addedNames = added.sorted()
         paths = wholeEvent ? nil : ExtractionPaths(needed.sorted { $0.lexicographicallyPrecedes($1) } + addedNames.map { [$0] })
@@ -31,9 +32,11 @@ public struct JSONLinesCodec: EventCodec {
 
     /// How many of `paths` are event fields (the rest are the collision checks).
     let extractedCount: Int
+    /// The outputs events may get, in plan order (the order of an event's fields).
+    let emittedNames: [String]
 
     public func makeLineCodec() -> any EventLineCodec {
-        SimdjsonLineCodec(paths: paths, extractedCount: extractedCount, addedNames: addedNames)
+        SimdjsonLineCodec(paths: paths, extractedCount: extractedCount, addedNames: addedNames, emittedNames: emittedNames)
     }
 }
 
@@ -49,8 +52,19 @@ struct SimdjsonLineCodec: EventLineCodec {
 
     /// The top-level names among the extracted paths, in order.
     let topLevelKeys: [String]
+    /// The plan's emitted output names in order, and each as `"name":` bytes, so names
+    /// are not escaped again for every event.
+    let emittedNames: [String]
+    let encodedNames: [[UInt8]]
 
-    init(paths: ExtractionPaths?, extractedCount: Int, addedNames: [String]) {
+    init(paths: ExtractionPaths?, extractedCount: Int, addedNames: [String], emittedNames: [String]) {
+        self.emittedNames = emittedNames
+        encodedNames = emittedNames.map { name in
+            var bytes: [UInt8] = []
+            JSONWriter.writeString(name, into: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            return bytes
+        }
         self.paths = paths
         self.extractedCount = extractedCount
         topLevelKeys = paths.map { $0.paths[..<extractedCount].filter { $0.count == 1 }.map { $0[0] } } ?? []
@@ -118,9 +132,16 @@ struct SimdjsonLineCodec: EventLineCodec {
     mutating func appendEnriched(line: [UInt8], event: DecodedEvent, fields: [(String, JSONValue)], metadata: [UInt8], to output: inout [UInt8]) {
         if !event.fieldsMayCollide {
             members.removeAll(keepingCapacity: true)
+            // Fields come in plan order, a subsequence of the emitted names.
+            var next = 0
             for (name, value) in fields {
-                JSONWriter.writeString(name, into: &members)
-                members.append(UInt8(ascii: ":"))
+                if let found = emittedNames[next...].firstIndex(of: name) {
+                    members.append(contentsOf: encodedNames[found])
+                    next = found + 1
+                } else {
+                    JSONWriter.writeString(name, into: &members)
+                    members.append(UInt8(ascii: ":"))
+                }
                 JSONWriter.write(value, into: &members)
                 members.append(UInt8(ascii: ","))
             }

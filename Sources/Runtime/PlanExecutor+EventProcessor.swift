@@ -15,8 +15,7 @@ extension PlanExecutor: EventProcessor {
 
     public func dedupKey(for event: JSONValue) -> String? {
         guard let dedupKey else { return nil }
-        let scope = Scope(event: event, executor: self, outputs: [], inputs: JSONObject())
-        guard let key = ExpressionEvaluator.evaluate(dedupKey, in: scope), key != .null else { return nil }
+        guard let key = withScope(event: event, outputs: [], { ExpressionEvaluator.evaluate(dedupKey, in: $0) }), key != .null else { return nil }
         return BuiltinFunctions.text(of: key)
     }
 }

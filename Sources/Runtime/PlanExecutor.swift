@@ -23,6 +23,8 @@ public final class PlanExecutor: Sendable {
     let emittedOutputCount: Int
     /// Output slots of all agents (the size of an event's outputs array).
     let outputCount: Int
+    /// The slot and name of every output an event may emit, in plan order.
+    let emittedSlots: [(slot: Int, name: String)]
 
     init(plan: Plan, agents: [RuntimeAgent], resolver: ExpressionResolver, wallClock: @escaping @Sendable () -> Int64) {
         self.plan = plan
@@ -31,6 +33,9 @@ public final class PlanExecutor: Sendable {
         self.wallClock = wallClock
         outputCount = resolver.outputCount
         emittedOutputCount = agents.filter(\.plan.emit).reduce(0) { $0 + $1.outputNames.count }
+        emittedSlots = agents.filter(\.plan.emit).flatMap { agent in
+            agent.outputNames.enumerated().map { (slot: agent.outputStart + $0.offset, name: $0.element) }
+        }
         (routes, fallbackRoute) = Self.routes(for: plan, resolver: resolver)
     }
 
@@ -74,11 +79,15 @@ public final class PlanExecutor: Sendable {
         }
     }
 
+    /// What an expression can see: the event, the outputs so far, the agent's inputs.
+    ///
+    /// The outputs are borrowed (``withScope(event:outputs:inputs:_:)``): a scope is made
+    /// for every agent of every event, and holding the array would retain and release it
+    /// each time.
     struct Scope: EvaluationScope {
         let event: JSONValue
-        let executor: PlanExecutor
-        let outputs: [JSONValue?]
-        var inputs: JSONObject
+        let outputs: UnsafeBufferPointer<JSONValue?>
+        var inputs: JSONObject?
 
         func event(_ path: [String]) -> JSONValue? { path.isEmpty ? event : event[path: path] }
         func eventField(_ name: String) -> JSONValue? {
@@ -86,7 +95,7 @@ public final class PlanExecutor: Sendable {
             return object.member(name)
         }
         func input(_ path: [String]) -> JSONValue? {
-            guard let first = path.first, let value = inputs[first] else { return nil }
+            guard let first = path.first, let value = inputs?[first] else { return nil }
             return path.count == 1 ? value : value[path: path.dropFirst()]
         }
         func agentOutput(slot: Int, rest: [String]) -> JSONValue? {
@@ -96,14 +105,28 @@ public final class PlanExecutor: Sendable {
         }
     }
 
+    /// Runs `body` with a scope over `outputs`, valid only inside it.
+    @inline(__always)
+    func withScope<Result>(event: JSONValue, outputs: [JSONValue?], inputs: JSONObject? = nil, _ body: (Scope) -> Result) -> Result {
+        outputs.withUnsafeBufferPointer { body(Scope(event: event, outputs: $0, inputs: inputs)) }
+    }
+
     /// The agents to run for an event and what is left of their guards.
-    struct Route {
-        var agents: [Int]
+    ///
+    /// A class: every event takes one, and a struct of three arrays cost three retains.
+    final class Route: Sendable {
+        let agents: [Int]
         /// Per agent, what is left of its guard on this route (nil: none).
-        var guards: [ResolvedExpression?]
+        let guards: [ResolvedExpression?]
         /// What each agent waits for on this route (transitive reduction may have
         /// routed an edge through an agent this route leaves out).
-        var waitsFor: [[Int]]
+        let waitsFor: [[Int]]
+
+        init(agents: [Int], guards: [ResolvedExpression?], waitsFor: [[Int]]) {
+            self.agents = agents
+            self.guards = guards
+            self.waitsFor = waitsFor
+        }
     }
 
     func specialization(for event: JSONValue) -> Route {
@@ -134,20 +157,21 @@ public final class PlanExecutor: Sendable {
     }
 
     private func readiness(of index: Int, in specialization: Route, event: JSONValue, state: EventState) -> Readiness {
-        let scope = Scope(event: event, executor: self, outputs: state.outputs, inputs: JSONObject())
-        if let guardExpression = specialization.guards[index], !ExpressionEvaluator.holds(guardExpression, in: scope) {
-            return .guarded
-        }
-        let agent = agents[index]
-        var values: [JSONValue] = []
-        values.reserveCapacity(agent.inputs.count)
-        for input in agent.inputs {
-            guard let value = ExpressionEvaluator.evaluate(input.value, in: scope) else {
-                return .missingInput(input.name)
+        withScope(event: event, outputs: state.outputs) { scope in
+            if let guardExpression = specialization.guards[index], !ExpressionEvaluator.holds(guardExpression, in: scope) {
+                return .guarded
             }
-            values.append(value)
+            let agent = agents[index]
+            var values: [JSONValue] = []
+            values.reserveCapacity(agent.inputs.count)
+            for position in agent.inputs.indices {
+                guard let value = ExpressionEvaluator.evaluate(agent.inputs[position].value, in: scope) else {
+                    return .missingInput(agent.inputs[position].name)
+                }
+                values.append(value)
+            }
+            return .ready(JSONObject(uniqueKeys: agent.inputNames, values: values))
         }
-        return .ready(JSONObject(uniqueKeys: agent.inputNames, values: values))
     }
 
     // MARK: Inline path
@@ -174,6 +198,24 @@ public final class PlanExecutor: Sendable {
                     continue
                 }
                 guard case .inline(let function)? = agent.call else { return progress(position) }
+                if agent.cache == nil, agent.httpTemplates == nil {
+                    // The usual in-process call: no cache key to make, no request to
+                    // interpolate, and the result's fields go straight into the outputs.
+                    let began = DispatchTime.now().uptimeNanoseconds
+                    do throws(AgentCallFailure) {
+                        let result = try function(AgentRequest(inputs: inputs))
+                        agent.storeOutputs(from: result, into: &state.outputs)
+                        let latency = Int64((DispatchTime.now().uptimeNanoseconds &- began) / 1000)
+                        state.reports.append(AgentReport(agent: agent.name, agentIndex: agent.index, outcome: .ok, attempts: 1, latencyMicroseconds: latency))
+                    } catch {
+                        // A retry needs a pause: leave that to the awaiting path.
+                        if error.isRetryable, agent.retry.attempts > 1 { return progress(position, retry: (index, 1, error.reason)) }
+                        let latency = Int64((DispatchTime.now().uptimeNanoseconds &- began) / 1000)
+                        state.record(agent.fallback(reason: error.reason, attempts: 1, latency: latency, key: nil))
+                        if state.failure != nil { return .finished(finish(state)) }
+                    }
+                    continue
+                }
                 let (key, request) = prepareCall(agent, event: event, inputs: inputs, outputs: state.outputs)
                 switch agent.attemptInline(function, request: request, key: key, wallClock: wallClock) {
                 case .outcome(let outcome):
@@ -190,12 +232,13 @@ public final class PlanExecutor: Sendable {
     /// The cache key and the request of a call. The scope (which holds the outputs array)
     /// is gone on return, so storing the call's outputs afterwards does not copy the array.
     private func prepareCall(_ agent: RuntimeAgent, event: JSONValue, inputs: JSONObject, outputs: [JSONValue?]) -> (String?, AgentRequest) {
-        let scope = Scope(event: event, executor: self, outputs: outputs, inputs: inputs)
-        return (agent.cache.map { _ in agent.cacheKey(inputs: inputs, scope: scope) }, agent.request(inputs: inputs, scope: scope))
+        withScope(event: event, outputs: outputs, inputs: inputs) { scope in
+            (agent.cache.map { _ in agent.cacheKey(inputs: inputs, scope: scope) }, agent.request(inputs: inputs, scope: scope))
+        }
     }
 
     private func evaluateExpressionAgent(_ agent: RuntimeAgent, event: JSONValue, inputs: JSONObject, state: inout EventState) {
-        let fields = expressionOutputs(of: agent, scope: Scope(event: event, executor: self, outputs: state.outputs, inputs: inputs))
+        let fields = withScope(event: event, outputs: state.outputs, inputs: inputs) { expressionOutputs(of: agent, scope: $0) }
         for (position, value) in fields.enumerated() { state.outputs[agent.outputStart + position] = value }
         state.reports.append(AgentReport(agent: agent.name, agentIndex: agent.index, outcome: .ok, attempts: 1, latencyMicroseconds: 0))
     }
@@ -273,10 +316,8 @@ public final class PlanExecutor: Sendable {
         var fields: [(String, JSONValue)] = []
         if state.failure == nil {
             fields.reserveCapacity(emittedOutputCount)
-            for agent in agents where agent.plan.emit {
-                for (position, name) in agent.outputNames.enumerated() {
-                    if let value = state.outputs[agent.outputStart + position] { fields.append((name, value)) }
-                }
+            for (slot, name) in emittedSlots {
+                if let value = state.outputs[slot] { fields.append((name, value)) }
             }
         }
         return EventResult(reports: state.reports, fields: fields, latencyMicroseconds: state.elapsedMicroseconds, failure: state.failure)

@@ -22,6 +22,8 @@ final class RuntimeAgent: Sendable {
     let outputStart: Int
     /// Output fields that come from the result: position, path and declared type.
     let resultOutputs: [(position: Int, path: [String], type: DeclaredType)]
+    /// Per entry of `resultOutputs`, the member name when its path is one step.
+    let resultOutputNames: [String?]
     /// Output fields that are expressions (`expr` agents), by position.
     let expressionOutputs: [(position: Int, expression: ResolvedExpression)]
     /// The `input:` values, in plan order.
@@ -54,6 +56,7 @@ final class RuntimeAgent: Sendable {
         resultOutputs = plan.outputs.enumerated().compactMap { position, output in
             output.path.map { (position, $0, DeclaredType(output.type)) }
         }
+        resultOutputNames = resultOutputs.map { $0.path.count == 1 ? $0.path[0] : nil }
         expressionOutputs = plan.outputs.enumerated().compactMap { position, output in
             output.expression.map { (position, resolver.resolve($0)) }
         }
@@ -153,10 +156,18 @@ final class RuntimeAgent: Sendable {
     /// Picks this agent's output fields out of a result into its slots of `outputs` (the
     /// interpreter's flat per-event array), without an array of its own.
     func storeOutputs(from result: JSONValue, into outputs: inout [JSONValue?]) {
-        for (position, path, type) in resultOutputs {
-            let found: JSONValue?
-            if path.count == 1, case .object(let object) = result { found = object.member(path[0]) } else { found = result[path: path] }
-            if let value = found, !value.isNull { outputs[outputStart + position] = Self.coerce(value, to: type) }
+        guard case .object(let object) = result else {
+            for output in resultOutputs {
+                if let value = result[path: output.path], !value.isNull { outputs[outputStart + output.position] = Self.coerce(value, to: output.type) }
+            }
+            return
+        }
+        // Fields of the result's top level (the usual case) without walking a path.
+        for index in resultOutputs.indices {
+            let found = resultOutputNames[index].map(object.member) ?? JSONValue.object(object)[path: resultOutputs[index].path]
+            if let value = found, !value.isNull {
+                outputs[outputStart + resultOutputs[index].position] = Self.coerce(value, to: resultOutputs[index].type)
+            }
         }
     }
 }
