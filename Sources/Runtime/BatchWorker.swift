@@ -53,7 +53,7 @@ struct BatchWorker {
         self.dedupTurns = dedupTurns
         self.lineCodec = codec.makeLineCodec()
         self.counters = WorkerMetrics(agentNames: agentNames)
-        self.agentKeys = agentNames.map { EventResult.agentKeyBytes($0) }
+        self.agentKeys = PackedByteStrings(agentNames.map { EventResult.agentKeyBytes($0) })
     }
 
     private enum Slot {
@@ -67,7 +67,7 @@ struct BatchWorker {
     /// Reused buffer for one event's `_enrichment` bytes.
     var metadataBytes: [UInt8] = []
     /// Per agent index, the start of its `_enrichment` entry.
-    let agentKeys: [[UInt8]]
+    let agentKeys: PackedByteStrings
 
     mutating func process(_ batch: InputBatch) async throws -> BatchResult {
         var result = BatchResult(

@@ -17,6 +17,19 @@ public enum AgentOutcome: String, Sendable, Codable, CaseIterable {
     /// Every attempt failed with `fallback: fail`: the event failed.
     case failed
 
+    /// The raw value as a literal, for writing without reference counting.
+    var staticText: StaticString {
+        switch self {
+        case .ok: "ok"
+        case .cached: "cached"
+        case .staleCache: "stale_cache"
+        case .defaulted: "default"
+        case .skipped: "skipped"
+        case .guarded: "guarded"
+        case .failed: "failed"
+        }
+    }
+
     /// Whether this outcome makes the event's enrichment partial.
     var isDegraded: Bool {
         switch self {
@@ -50,6 +63,15 @@ public struct AgentReport: Sendable, Equatable {
 /// Overall status of one event.
 public enum EventStatus: String, Sendable, Codable {
     case complete, partial, failed
+
+    /// The raw value as a literal, for writing without reference counting.
+    var staticText: StaticString {
+        switch self {
+        case .complete: "complete"
+        case .partial: "partial"
+        case .failed: "failed"
+        }
+    }
 }
 
 /// The result of running one event through the plan.
@@ -68,32 +90,34 @@ public struct EventResult: Sendable {
     /// `agentKeys`, by agent index: each agent's `"name":{"outcome":"` made once per run
     /// (``agentKeyBytes(_:)``), so names are not escaped again for every event.
     @discardableResult
-    func writeMetadata(into bytes: inout [UInt8], agentKeys: [[UInt8]]) -> Range<Int> {
-        bytes.append(contentsOf: Self.statusOpen)
-        bytes.append(contentsOf: status.rawValue.utf8)
-        bytes.append(contentsOf: Self.latencyKey)
+    func writeMetadata(into bytes: inout [UInt8], agentKeys: PackedByteStrings) -> Range<Int> {
+        bytes.appendStatic("{\"status\":\"")
+        bytes.appendStatic(status.staticText)
+        bytes.appendStatic("\",\"latency_us\":")
         JSONWriter.writeInt(latencyMicroseconds, into: &bytes)
-        bytes.append(contentsOf: Self.agentsKey)
+        bytes.appendStatic(",\"agents\":")
         let agentsStart = bytes.count
         bytes.append(UInt8(ascii: "{"))
-        for (position, report) in reports.enumerated() {
-            if position > 0 { bytes.append(UInt8(ascii: ",")) }
-            bytes.append(contentsOf: agentKeys[report.agentIndex])
-            bytes.append(contentsOf: report.outcome.rawValue.utf8)
-            bytes.append(contentsOf: Self.attemptsKey)
-            JSONWriter.writeInt(Int64(report.attempts), into: &bytes)
-            bytes.append(contentsOf: Self.agentLatencyKey)
-            JSONWriter.writeInt(report.latencyMicroseconds, into: &bytes)
-            if let reason = report.reason {
-                bytes.append(contentsOf: Self.reasonKey)
-                JSONWriter.writeString(reason, into: &bytes)
+        agentKeys.withReader { keys in
+            for position in reports.indices {
+                if position > 0 { bytes.append(UInt8(ascii: ",")) }
+                keys.append(reports[position].agentIndex, to: &bytes)
+                bytes.appendStatic(reports[position].outcome.staticText)
+                bytes.appendStatic("\",\"attempts\":")
+                JSONWriter.writeInt(Int64(reports[position].attempts), into: &bytes)
+                bytes.appendStatic(",\"latency_us\":")
+                JSONWriter.writeInt(reports[position].latencyMicroseconds, into: &bytes)
+                if let reason = reports[position].reason {
+                    bytes.appendStatic(",\"reason\":")
+                    JSONWriter.writeString(reason, into: &bytes)
+                }
+                bytes.append(UInt8(ascii: "}"))
             }
-            bytes.append(UInt8(ascii: "}"))
         }
         bytes.append(UInt8(ascii: "}"))
         let agentsEnd = bytes.count
         if let failure {
-            bytes.append(contentsOf: Self.errorKey)
+            bytes.appendStatic(",\"error\":")
             JSONWriter.writeString(failure, into: &bytes)
         }
         bytes.append(UInt8(ascii: "}"))
@@ -108,13 +132,5 @@ public struct EventResult: Sendable {
         return bytes
     }
 
-    // Fixed pieces of the metadata, made once (an `Array("...".utf8)` per use allocates).
-    private static let statusOpen = Array("{\"status\":\"".utf8)
-    private static let latencyKey = Array("\",\"latency_us\":".utf8)
-    private static let agentsKey = Array(",\"agents\":".utf8)
     private static let outcomeKey = Array(":{\"outcome\":\"".utf8)
-    private static let attemptsKey = Array("\",\"attempts\":".utf8)
-    private static let agentLatencyKey = Array(",\"latency_us\":".utf8)
-    private static let reasonKey = Array(",\"reason\":".utf8)
-    private static let errorKey = Array(",\"error\":".utf8)
 }

@@ -55,16 +55,16 @@ struct SimdjsonLineCodec: EventLineCodec {
     /// The plan's emitted output names in order, and each as `"name":` bytes, so names
     /// are not escaped again for every event.
     let emittedNames: [String]
-    let encodedNames: [[UInt8]]
+    let encodedNames: PackedByteStrings
 
     init(paths: ExtractionPaths?, extractedCount: Int, addedNames: [String], emittedNames: [String]) {
         self.emittedNames = emittedNames
-        encodedNames = emittedNames.map { name in
+        encodedNames = PackedByteStrings(emittedNames.map { name in
             var bytes: [UInt8] = []
             JSONWriter.writeString(name, into: &bytes)
             bytes.append(UInt8(ascii: ":"))
             return bytes
-        }
+        })
         self.paths = paths
         self.extractedCount = extractedCount
         topLevelKeys = paths.map { $0.paths[..<extractedCount].filter { $0.count == 1 }.map { $0[0] } } ?? []
@@ -134,18 +134,20 @@ struct SimdjsonLineCodec: EventLineCodec {
             members.removeAll(keepingCapacity: true)
             // Fields come in plan order, a subsequence of the emitted names.
             var next = 0
-            for (name, value) in fields {
-                if let found = emittedNames[next...].firstIndex(of: name) {
-                    members.append(contentsOf: encodedNames[found])
-                    next = found + 1
-                } else {
-                    JSONWriter.writeString(name, into: &members)
-                    members.append(UInt8(ascii: ":"))
+            encodedNames.withReader { encoded in
+                for index in fields.indices {
+                    if let found = emittedNames[next...].firstIndex(of: fields[index].0) {
+                        encoded.append(found, to: &members)
+                        next = found + 1
+                    } else {
+                        JSONWriter.writeString(fields[index].0, into: &members)
+                        members.append(UInt8(ascii: ":"))
+                    }
+                    JSONWriter.write(fields[index].1, into: &members)
+                    members.append(UInt8(ascii: ","))
                 }
-                JSONWriter.write(value, into: &members)
-                members.append(UInt8(ascii: ","))
             }
-            members.append(contentsOf: Self.enrichmentKey)
+            members.appendStatic("\"_enrichment\":")
             members.append(contentsOf: metadata)
             line.withUnsafeBytes { writer.appendValidated($0, members: members, to: &output) }
             return
@@ -158,8 +160,6 @@ struct SimdjsonLineCodec: EventLineCodec {
             preconditionFailure("a decoded event could not be written back: \(error)")
         }
     }
-
-    private static let enrichmentKey = Array("\"_enrichment\":".utf8)
 }
 
 extension JSONValue {
