@@ -84,6 +84,9 @@ public enum RunDriver {
 
         let stop = StopFlag()
         let signalSources = stop.watchSignals()
+        // The sources must outlive the run: `_ = signalSources` alone does not keep them in an
+        // optimized build, and once they are freed SIGTERM is ignored (watchSignals sets SIG_IGN).
+        defer { withExtendedLifetime(signalSources) {} }
         let endpoints: RunEndpoints
         do {
             let listen = try listenText.map { try RunEndpoints.address($0) }
@@ -119,7 +122,6 @@ public enum RunDriver {
         }
         await endpoints.finish()
         await stopAgents()
-        _ = signalSources
         if let problem = endpoints.failure.withLock({ $0 }) { throw fail(problem) }
         if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
         let order = plan.agents.map(\.name)

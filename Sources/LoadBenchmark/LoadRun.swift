@@ -137,12 +137,38 @@ struct LoadRun {
         lines.append("  sustained: \(f(sustained)) events/s delivered between t=\(options.warmup)s and t=\(options.seconds)s (offered \(Int(offered)))")
         lines.append("  end-to-end latency (scheduled send → webhook), events after the \(options.warmup)s warm-up (\(latencies.count)): p50 \(f(percentile(0.5))) ms, p90 \(f(percentile(0.9))) ms, p99 \(f(p99)) ms, p99.9 \(f(percentile(0.999))) ms, max \(f(latencies.last ?? .nan)) ms")
         lines.append("  critical-path bound: \(bound.agents) = \(f(boundMilliseconds)) ms (deadline \(bound.deadline.map { f(Double($0) / 1000) + " ms" } ?? "none"))")
-        lines.append("  statuses: \(record.statuses.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")); crm outcomes: \(record.crmOutcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")); CRM requests \(apis.crm.requestCount)")
-        lines.append("  CRM fallback reasons: \(record.crmReasons.sorted { $0.value > $1.value }.prefix(3).map { "\($0.value)× \($0.key)" }.joined(separator: "; "))")
+        func tally(_ counts: [String: Int]) -> String { counts.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") }
+        lines.append("  statuses: \(tally(record.statuses)); CRM requests \(apis.crm.requestCount), geo \(apis.geo.requestCount), ads \(apis.ads.requestCount)")
+        for (agent, outcomes) in record.outcomes.sorted(by: { $0.key < $1.key }) {
+            var line = "  \(agent): \(tally(outcomes))"
+            if let reasons = record.reasons[agent], !reasons.isEmpty {
+                line += "; top reasons: " + reasons.sorted { $0.value > $1.value }.prefix(3).map { "\($0.value)× \($0.key)" }.joined(separator: "; ")
+            }
+            lines.append(line)
+        }
+        lines.append("  per second of sending (events, p50 / p99 ms): " + Self.timeline(arrivedAt: record.arrivedAt, start: start, interval: interval, perPost: perPost, postsPerSecond: options.postsPerSecond))
         lines.append("  CPU: enrich \(f(cpuEnrich)) s = \(f(cpuEnrich / Double(max(1, record.delivered)) * 1e6)) µs per event; this process (stand-ins, poster, webhook) \(f(cpuOwn)) s")
         lines.append("  enrich exit status \(status)")
         lines.append("  goal (p99 ≤ bound + \(Int(options.toleranceMilliseconds)) ms = \(f(boundMilliseconds + options.toleranceMilliseconds)) ms, every event delivered): \(goalMet ? "MET" : "NOT MET")")
         return lines.joined(separator: "\n")
+    }
+
+    /// Latency by the second an event was scheduled in: how many arrived, median and p99.
+    static func timeline(arrivedAt: [UInt64], start: UInt64, interval: UInt64, perPost: Int, postsPerSecond: Int) -> String {
+        var seconds: [[Double]] = []
+        for (sequence, at) in arrivedAt.enumerated() where at != 0 {
+            let post = sequence / perPost
+            let second = post / postsPerSecond
+            while seconds.count <= second { seconds.append([]) }
+            seconds[second].append(Double(at &- (start + UInt64(post) * interval)) / 1e6)
+        }
+        return seconds.enumerated().map { second, values in
+            let sorted = values.sorted()
+            guard !sorted.isEmpty else { return "\(second): 0" }
+            let p50 = sorted[sorted.count / 2]
+            let p99 = sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))]
+            return "\(second): \(sorted.count) \(Int(p50))/\(Int(p99))"
+        }.joined(separator: "  ")
     }
 
     /// The plan's critical path and deadline, from the plan `enrich compile` writes.

@@ -36,14 +36,15 @@ struct BatchWorker {
     /// Makes batches check dedup keys in input order, whichever worker holds them.
     let dedupTurns: DedupTurns?
     var lineCodec: any EventLineCodec
-    /// This worker's metrics; kept for the whole run (histograms are large to create).
-    private var counters: WorkerMetrics
-    var metrics: RunMetrics { counters.runMetrics }
+    /// Where this worker records its events' figures.
+    let board: MetricsBoard
+    let slot: Int
 
-    /// `agentNames`: the plan's agents in order (reports carry their index).
+    /// `agentNames`: the plan's agents in order (reports carry their index); the worker
+    /// records into `board`'s `slot`.
     init(
         executor: any EventProcessor, agentNames: [String], dedup: PlanDedup?, codec: any EventCodec, state: (any RunStateStore)?,
-        source: String, dedupTurns: DedupTurns?
+        source: String, dedupTurns: DedupTurns?, board: MetricsBoard, slot: Int
     ) {
         self.executor = executor
         self.codec = codec
@@ -52,7 +53,8 @@ struct BatchWorker {
         self.source = source
         self.dedupTurns = dedupTurns
         self.lineCodec = codec.makeLineCodec()
-        self.counters = WorkerMetrics(agentNames: agentNames)
+        self.board = board
+        self.slot = slot
         self.agentKeys = PackedByteStrings(agentNames.map { EventResult.agentKeyBytes($0) })
     }
 
@@ -124,6 +126,14 @@ struct BatchWorker {
             }
         }
         let now = Int64(Date().timeIntervalSince1970 * 1_000_000)
+        board.record(slot: self.slot) { counters in
+            encode(batch, slots, at: now, into: &result, counters: &counters)
+        }
+        return result
+    }
+
+    /// Writes each event's output, dead letter and audit row, and records its figures.
+    private mutating func encode(_ batch: InputBatch, _ slots: [Slot], at now: Int64, into result: inout BatchResult, counters: inout WorkerMetrics) {
         for (line, slot) in zip(batch.lines, slots) {
             switch slot {
             case .malformed(let reason):
@@ -152,7 +162,6 @@ struct BatchWorker {
                 break
             }
         }
-        return result
     }
 
     /// Drops events whose dedup key was seen within the window (one state call per batch).

@@ -135,8 +135,6 @@ public final class EventStreamRunner: Sendable {
                     descriptor: descriptor, startOffset: checkpoint?.inputOffset ?? 0, startLine: checkpoint?.inputLine ?? 0,
                     maxLineBytes: configuration.maxLineBytes))
         }
-        // A served run waits for requests: publish metrics whenever it goes idle, so /metrics does not lag.
-        let publishWhenIdle = queue != nil
         let readFailure = FailureBox()
         let readerContinuations = continuations
         let readerThread = Thread {
@@ -169,7 +167,8 @@ public final class EventStreamRunner: Sendable {
         readerThread.stackSize = 1 << 20
         readerThread.start()
 
-        let board = MetricsBoard(workers: configuration.workers)
+        let agentNames = plan.agents.map(\.name)
+        let board = MetricsBoard(workers: configuration.workers, agentNames: agentNames)
         let dedupTurns = plan.dedup != nil && state != nil ? DedupTurns() : nil
         let progressTask = progress.map { report in
             Task {
@@ -181,7 +180,6 @@ public final class EventStreamRunner: Sendable {
         }
         let executor = self.executor
         let plan = self.plan
-        let agentNames = plan.agents.map(\.name)
         let codec = self.codec
         let state = self.state
         do {
@@ -189,20 +187,14 @@ public final class EventStreamRunner: Sendable {
                 for (slot, stream) in streams.enumerated() {
                     group.addTask {
                         var worker = BatchWorker(
-                            executor: executor, agentNames: agentNames, dedup: plan.dedup, codec: codec, state: state, source: source ?? "-", dedupTurns: dedupTurns)
-                        var published = DispatchTime.now().uptimeNanoseconds
+                            executor: executor, agentNames: agentNames, dedup: plan.dedup, codec: codec, state: state, source: source ?? "-",
+                            dedupTurns: dedupTurns, board: board, slot: slot)
                         for await batch in stream {
                             let result = try await worker.process(batch)
                             inFlight.add(-batch.lines.count)
                             if let outbox { await outbox.waitForRoom(stop: stop) }
                             try await writer.accept(result)
-                            // Publishing copies the histograms: a few times a second is plenty.
-                            if (publishWhenIdle && inFlight.value == 0) || DispatchTime.now().uptimeNanoseconds &- published > 250_000_000 {
-                                board.publish(worker.metrics, slot: slot)
-                                published = DispatchTime.now().uptimeNanoseconds
-                            }
                         }
-                        board.publish(worker.metrics, slot: slot)
                     }
                 }
                 try await group.waitForAll()

@@ -1,21 +1,32 @@
 import Synchronization
 
-/// Each worker's latest metrics, merged on demand (progress line, final summary).
+/// Every worker's metrics, each in its own locked slot, merged on demand (progress line,
+/// `/metrics`, final summary).
+///
+/// A worker records a batch's events into its slot under the slot's lock, so a reader
+/// always sees figures up to the last finished batch, and nothing is copied per batch:
+/// histograms are large, and copying them after every batch cost more than the events.
 final class MetricsBoard: Sendable {
-    private let slots: Mutex<[RunMetrics]>
-
-    init(workers: Int) {
-        slots = Mutex(Array(repeating: RunMetrics(), count: workers))
+    private final class Slot: Sendable {
+        let metrics: Mutex<WorkerMetrics>
+        init(_ metrics: WorkerMetrics) { self.metrics = Mutex(metrics) }
     }
 
-    func publish(_ metrics: RunMetrics, slot: Int) {
-        slots.withLock { $0[slot] = metrics }
+    private let slots: [Slot]
+
+    init(workers: Int, agentNames: [String]) {
+        slots = (0..<max(1, workers)).map { _ in Slot(WorkerMetrics(agentNames: agentNames)) }
     }
 
+    /// Runs `body` with worker `slot`'s metrics, which it may update.
+    func record<Result>(slot: Int, _ body: (inout WorkerMetrics) throws -> Result) rethrows -> Result {
+        try slots[slot].metrics.withLock { try body(&$0) }
+    }
+
+    /// All workers' figures so far, keyed by name.
     var merged: RunMetrics {
-        let all = slots.withLock { $0 }
         var total = RunMetrics()
-        for metrics in all { total.merge(metrics) }
+        for slot in slots { slot.metrics.withLock { $0.add(into: &total) } }
         return total
     }
 }

@@ -1,7 +1,7 @@
 import Histogram
 
 /// One worker's metrics, kept by agent index and status so recording an event hashes nothing;
-/// turned into ``RunMetrics`` (keyed by name) when published, a few times a second.
+/// added into ``RunMetrics`` (keyed by name) when someone reads the ``MetricsBoard``.
 struct WorkerMetrics {
     private let agentNames: [String]
     private var agentLatency: [Histogram<UInt64>]
@@ -45,22 +45,21 @@ struct WorkerMetrics {
         malformed += 1
     }
 
-    /// The same figures keyed by name; an agent appears once it was reported for an event.
-    var runMetrics: RunMetrics {
-        var metrics = RunMetrics()
-        metrics.events = events
-        metrics.eventLatency = eventLatency
+    /// Adds these figures to `total`, keyed by name; an agent appears once it was
+    /// reported for an event.
+    func add(into total: inout RunMetrics) {
+        total.events += events
+        if eventLatency.totalCount > 0 { total.eventLatency.add(eventLatency) }
         for (status, count) in [("complete", complete), ("partial", partial), ("failed", failed), ("duplicate", duplicate), ("malformed", malformed)]
         where count > 0 {
-            metrics.statuses[status] = count
+            total.statuses[status, default: 0] += count
         }
         for (index, name) in agentNames.enumerated() where outcomeCounts[index].contains(where: { $0 > 0 }) {
-            var agent = RunMetrics.AgentMetrics()
-            agent.latency = agentLatency[index]
-            for (position, count) in outcomeCounts[index].enumerated() where count > 0 { agent.outcomes[Self.outcomes[position]] = count }
-            metrics.agents[name] = agent
+            var agent = total.agents.removeValue(forKey: name) ?? RunMetrics.AgentMetrics()
+            if agentLatency[index].totalCount > 0 { agent.latency.add(agentLatency[index]) }
+            for (position, count) in outcomeCounts[index].enumerated() where count > 0 { agent.outcomes[Self.outcomes[position], default: 0] += count }
+            total.agents[name] = agent
         }
-        return metrics
     }
 }
 
