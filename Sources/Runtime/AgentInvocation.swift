@@ -93,6 +93,23 @@ extension RuntimeAgent {
         }
     }
 
+    /// The outcome when no call is needed (a fresh cached value, or the fallback while the
+    /// circuit is open), exactly as ``invoke(request:key:deadlineLeft:attemptsUsed:lastFailure:wallClock:)``
+    /// would settle it before its first attempt; nil when a call must be made.
+    ///
+    /// Lets the scheduler finish a cached or refused agent without a task per call.
+    func settledWithoutCall(key: String?, wallClock: @Sendable () -> Int64) -> AgentCallOutcome? {
+        if let key, let cached = cache?.lookup(key), cached.expiresAtMicroseconds > wallClock() {
+            return AgentCallOutcome(
+                produced: .result(cached.value), report: AgentReport(agent: name, agentIndex: index, outcome: .cached, attempts: 0, latencyMicroseconds: 0),
+                agent: self)
+        }
+        if let breaker, breaker.refuses(now: DispatchTime.now().uptimeNanoseconds) {
+            return fallback(reason: CircuitBreaker.openReason, attempts: 0, latency: 0, key: key)
+        }
+        return nil
+    }
+
     /// What happens when every attempt failed, per the agent's `fallback`.
     func fallback(reason: String, attempts: Int, latency: Int64, key: String?) -> AgentCallOutcome {
         var outcome = AgentCallOutcome(

@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// Every worker's metrics, each in its own locked slot, merged on demand (progress line,
@@ -14,13 +15,16 @@ final class MetricsBoard: Sendable {
 
     private let slots: [Slot]
 
+    /// One slot per worker up to one per core (times two): a slot's histograms take about
+    /// a megabyte, and hundreds of workers waiting on slow calls may share a few slots.
     init(workers: Int, agentNames: [String]) {
-        slots = (0..<max(1, workers)).map { _ in Slot(WorkerMetrics(agentNames: agentNames)) }
+        let count = min(max(1, workers), 2 * max(1, ProcessInfo.processInfo.activeProcessorCount))
+        slots = (0..<count).map { _ in Slot(WorkerMetrics(agentNames: agentNames)) }
     }
 
-    /// Runs `body` with worker `slot`'s metrics, which it may update.
-    func record<Result>(slot: Int, _ body: (inout WorkerMetrics) throws -> Result) rethrows -> Result {
-        try slots[slot].metrics.withLock { try body(&$0) }
+    /// Runs `body` with the metrics of worker `worker`'s slot, which it may update.
+    func record<Result>(slot worker: Int, _ body: (inout WorkerMetrics) throws -> Result) rethrows -> Result {
+        try slots[worker % slots.count].metrics.withLock { try body(&$0) }
     }
 
     /// All workers' figures so far, keyed by name.

@@ -192,7 +192,14 @@ public final class PlanExecutor: Sendable {
             case .missingInput(let name):
                 state.reports.append(AgentReport(agent: agent.name, agentIndex: agent.index, outcome: .skipped, attempts: 0, latencyMicroseconds: 0, reason: "input `\(name)` is missing"))
             case .ready(let inputs):
-                guard agent.isInline else { return progress(position) }
+                guard agent.isInline else {
+                    // A cached answer or an open circuit needs no call: settle it here.
+                    let key = agent.cache == nil ? nil : cacheKey(agent, event: event, inputs: inputs, outputs: state.outputs)
+                    guard agent.call != nil, let outcome = agent.settledWithoutCall(key: key, wallClock: wallClock) else { return progress(position) }
+                    state.record(outcome)
+                    if state.failure != nil { return .finished(finish(state)) }
+                    continue
+                }
                 if !agent.expressionOutputs.isEmpty || agent.call == nil {
                     evaluateExpressionAgent(agent, event: event, inputs: inputs, state: &state)
                     continue
@@ -227,6 +234,11 @@ public final class PlanExecutor: Sendable {
             }
         }
         return .finished(finish(state))
+    }
+
+    /// The cache key of a call to `agent` (which has a cache).
+    private func cacheKey(_ agent: RuntimeAgent, event: JSONValue, inputs: JSONObject, outputs: [JSONValue?]) -> String {
+        withScope(event: event, outputs: outputs, inputs: inputs) { agent.cacheKey(inputs: inputs, scope: $0) }
     }
 
     /// The cache key and the request of a call. The scope (which holds the outputs array)
@@ -285,10 +297,15 @@ public final class PlanExecutor: Sendable {
                                 done.insert(index)
                                 continue
                             }
+                            let resumed = retry?.index == index ? retry : nil
                             let (key, request) = prepareCall(agent, event: event, inputs: inputs, outputs: state.outputs)
+                            if resumed == nil, let outcome = agent.settledWithoutCall(key: key, wallClock: wallClock) {
+                                state.record(outcome)
+                                done.insert(index)
+                                continue
+                            }
                             let deadlineLeft = plan.deadlineMicroseconds.map { $0 - state.elapsedMicroseconds }
                             running += 1
-                            let resumed = retry?.index == index ? retry : nil
                             let wallClock = self.wallClock
                             group.addTask {
                                 await agent.invoke(

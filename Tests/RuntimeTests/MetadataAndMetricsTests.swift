@@ -110,12 +110,17 @@ extension RuntimeBehaviour {
             }
         }
 
-        @Test func runMetricsCountTheSameOutcomesAndStatusesAsTheOutput() async throws {
+        /// With 64 workers, several share one metrics slot (slots stop at two per core).
+        @Test(arguments: [2, 64])
+        func runMetricsCountTheSameOutcomesAndStatusesAsTheOutput(workers: Int) async throws {
             let plan = try Pipelines.plan(Self.pipeline)
             let workspace = try Workspace()
             defer { workspace.remove() }
             try workspace.write(Self.lines + ["not json"])
-            let result = try await runPlan(plan, calls: Self.calls(), in: workspace, configure: { $0.batchSize = 8 })
+            let result = try await runPlan(plan, calls: Self.calls(), in: workspace, configure: {
+                $0.batchSize = 2
+                $0.workers = workers
+            })
             let metrics = result.summary.metrics
             #expect(metrics.events == 61)
             #expect(result.summary.events == 61)
