@@ -78,7 +78,7 @@ public enum RunDriver {
             deadLetterPath: deadLetterPath)
         configuration.ordered = !options.unordered
         configuration.maxInFlight = options.maxInFlight
-        configuration.workers = options.workers
+        configuration.workers = options.workers(for: plan)
         configuration.batchSize = options.batchSize
         configuration.fromStart = options.fromStart
 

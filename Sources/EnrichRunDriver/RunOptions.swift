@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Planner
 
 /// The options of a run, shared by `enrich run` and every generated pipeline binary.
 public struct RunOptions: ParsableArguments {
@@ -21,8 +22,16 @@ public struct RunOptions: ParsableArguments {
     @Option(help: "Most events between reading and writing (backpressure).")
     public var maxInFlight = 8192
 
-    @Option(help: "Worker threads (default: one per core).")
-    public var workers = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Batches worked on at once (default: one per core; with http, process or local_llm agents, max-in-flight / 32, so batches waiting on slow calls do not hold up the rest).")
+    public var workers: Int?
+
+    /// The workers for `plan`: `--workers`, or the default described in its help.
+    public func workers(for plan: Plan) -> Int {
+        if let workers { return workers }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let awaits = plan.agents.contains { ["http", "process", "local_llm"].contains($0.kind) }
+        return awaits ? max(cores, min(1024, maxInFlight / 32)) : cores
+    }
 
     @Option(help: "Events handed to a worker at once.")
     public var batchSize = 256
@@ -98,7 +107,7 @@ public struct RunOptions: ParsableArguments {
 
     public func validate() throws {
         if maxInFlight < 1 { throw ValidationError("--max-in-flight must be at least 1") }
-        if workers < 1 { throw ValidationError("--workers must be at least 1") }
+        if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
         if batchSize < 1 || batchSize > 65_536 { throw ValidationError("--batch-size must be between 1 and 65536") }
         if let injectFaults, FaultSpecification(injectFaults) == nil {
             throw ValidationError("--inject-faults takes SEED:RATE, a whole number and a share between 0 and 1 (e.g. 42:0.2)")
