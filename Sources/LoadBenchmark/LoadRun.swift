@@ -23,8 +23,19 @@ struct LoadRun {
     func run() async throws -> String {
         let perPost = max(1, options.rate / options.postsPerSecond)
         let interval = UInt64(1e9 / Double(options.postsPerSecond))
-        let posts = Int(options.seconds * Double(options.postsPerSecond))
-        let total = posts * perPost
+        // The ramp raises the rate linearly to the full one (caches fill as a running
+        // service's would be); figures come from the full-rate part after its warm-up.
+        let rampPosts = Int(options.ramp * Double(options.postsPerSecond))
+        let posts = rampPosts + Int(options.seconds * Double(options.postsPerSecond))
+        var firstOfPost: [Int] = []
+        var total = 0
+        for post in 0..<posts {
+            firstOfPost.append(total)
+            total += post < rampPosts ? max(1, perPost * (post + 1) / (rampPosts + 1)) : perPost
+        }
+        firstOfPost.append(total)
+        var postOfEvent = [Int32](repeating: 0, count: total)
+        for post in 0..<posts { for sequence in firstOfPost[post]..<firstOfPost[post + 1] { postOfEvent[sequence] = Int32(post) } }
         let offered = Double(perPost * options.postsPerSecond)
 
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("enrich-load-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
@@ -35,7 +46,13 @@ struct LoadRun {
         let ledger = DeliveryLedger(events: total)
         let webhook = try await StandInServer.start(keepingRequests: 0, handler: ledger.handler)
         let pipeline = scratch.appendingPathComponent("martech-load.yaml").path
-        try Data(BenchmarkPipeline.yaml(crm: apis.crm.baseURL, geo: apis.geo.baseURL, ads: apis.ads.baseURL).utf8).write(to: URL(fileURLWithPath: pipeline))
+        var yaml = BenchmarkPipeline.yaml(crm: apis.crm.baseURL, geo: apis.geo.baseURL, ads: apis.ads.baseURL, cached: options.cached)
+        if let custom = options.pipeline {
+            guard let text = try? String(contentsOfFile: custom, encoding: .utf8) else { throw Failure(description: "cannot read the pipeline \(custom)") }
+            yaml = text.replacingOccurrences(of: "{crm}", with: apis.crm.baseURL).replacingOccurrences(of: "{geo}", with: apis.geo.baseURL)
+                .replacingOccurrences(of: "{ads}", with: apis.ads.baseURL)
+        }
+        try Data(yaml.utf8).write(to: URL(fileURLWithPath: pipeline))
         let enrich = options.enrich ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("enrich").path
         guard FileManager.default.isExecutableFile(atPath: enrich) else {
             throw Failure(description: "no enrich binary at \(enrich): build it with `swift build -c release --product enrich` or pass --enrich PATH")
@@ -68,8 +85,9 @@ struct LoadRun {
                 }
                 var body = [UInt8]()
                 body.reserveCapacity(perPost * 140)
-                for sequence in post * perPost..<(post + 1) * perPost { generator.append(sequence: sequence, to: &body) }
+                for sequence in firstOfPost[post]..<firstOfPost[post + 1] { generator.append(sequence: sequence, to: &body) }
                 let payload = body
+                let events = firstOfPost[post + 1] - firstOfPost[post]
                 group.addTask {
                     var request = HTTPClientRequest(url: url)
                     request.method = .POST
@@ -82,7 +100,7 @@ struct LoadRun {
                     }
                     counts.state.withLock {
                         $0.byStatus[status, default: 0] += 1
-                        if status == 202 { $0.accepted += perPost }
+                        if status == 202 { $0.accepted += events }
                     }
                 }
             }
@@ -102,18 +120,19 @@ struct LoadRun {
         await apis.stop()
 
         let record = ledger.snapshot
-        let warmupEvents = Int(options.warmup * Double(options.postsPerSecond)) * perPost
+        let measuredFrom = rampPosts + Int(options.warmup * Double(options.postsPerSecond))
         var latencies: [Double] = []
         latencies.reserveCapacity(total)
         var inWindow = 0
-        let windowEnd = start + UInt64(options.seconds * 1e9)
-        let windowStart = start + UInt64(options.warmup * 1e9)
+        let windowEnd = start + UInt64((options.ramp + options.seconds) * 1e9)
+        let windowStart = start + UInt64((options.ramp + options.warmup) * 1e9)
         for sequence in 0..<total {
             let at = record.arrivedAt[sequence]
             guard at != 0 else { continue }
             if at >= windowStart, at < windowEnd { inWindow += 1 }
-            guard sequence >= warmupEvents else { continue }
-            let scheduled = start + UInt64(sequence / perPost) * interval
+            let post = Int(postOfEvent[sequence])
+            guard post >= measuredFrom else { continue }
+            let scheduled = start + UInt64(post) * interval
             latencies.append(Double(at &- scheduled) / 1e6)
         }
         latencies.sort()
@@ -129,13 +148,13 @@ struct LoadRun {
         let cpuOwn = ownAfter - ownBefore
         let f = { (value: Double) in String(format: "%.1f", value) }
         var lines: [String] = []
-        lines.append("LoadBenchmark: martech pipeline over HTTP ingest → webhook, \(options.seconds)s at \(Int(offered)) events/s offered (\(perPost) events per POST, \(options.postsPerSecond) POSTs/s), \(options.users) users")
-        lines.append("  stand-ins: CRM log-normal p50 80ms / p99 1.2s (seed 42), geo 5ms, ads 20ms; enrich \(options.enrichArguments.joined(separator: " "))")
+        lines.append("LoadBenchmark: martech pipeline over HTTP ingest → webhook, \(options.ramp)s ramp then \(options.seconds)s at \(Int(offered)) events/s offered (\(perPost) events per POST, \(options.postsPerSecond) POSTs/s), \(options.users) users")
+        lines.append("  stand-ins: CRM log-normal p50 80ms / p99 1.2s (seed 42), geo 5ms, ads 20ms; geo/ads answers \(options.cached ? "cached (1h / 10m)" : "not cached"); enrich \(options.enrichArguments.joined(separator: " "))")
         lines.append("  load average before/after: \(loadBefore) / \(loadAfter) (2 cores, shared)")
         lines.append("  posted \(total) events; ingest answers \(counts.state.withLock { $0.byStatus }.sorted { $0.key < $1.key }.map { "\($0.key == 0 ? "no answer" : String($0.key)): \($0.value)" }.joined(separator: ", ")) POSTs; \(counts.state.withLock { $0.latePosts }) POSTs sent over one interval late")
         lines.append("  delivered \(record.delivered) of \(accepted) accepted (\(record.duplicates) duplicate arrivals, \(record.unknown) unknown); drained \(f(Double(drainedAt &- postedAt) / 1e6)) ms after the last POST")
-        lines.append("  sustained: \(f(sustained)) events/s delivered between t=\(options.warmup)s and t=\(options.seconds)s (offered \(Int(offered)))")
-        lines.append("  end-to-end latency (scheduled send → webhook), events after the \(options.warmup)s warm-up (\(latencies.count)): p50 \(f(percentile(0.5))) ms, p90 \(f(percentile(0.9))) ms, p99 \(f(p99)) ms, p99.9 \(f(percentile(0.999))) ms, max \(f(latencies.last ?? .nan)) ms")
+        lines.append("  sustained: \(f(sustained)) events/s delivered over the last \(options.seconds - options.warmup)s at full rate (offered \(Int(offered)))")
+        lines.append("  end-to-end latency (scheduled send → webhook), events at full rate after its \(options.warmup)s warm-up (\(latencies.count)): p50 \(f(percentile(0.5))) ms, p90 \(f(percentile(0.9))) ms, p99 \(f(p99)) ms, p99.9 \(f(percentile(0.999))) ms, max \(f(latencies.last ?? .nan)) ms")
         lines.append("  critical-path bound: \(bound.agents) = \(f(boundMilliseconds)) ms (deadline \(bound.deadline.map { f(Double($0) / 1000) + " ms" } ?? "none"))")
         func tally(_ counts: [String: Int]) -> String { counts.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") }
         lines.append("  statuses: \(tally(record.statuses)); CRM requests \(apis.crm.requestCount), geo \(apis.geo.requestCount), ads \(apis.ads.requestCount)")
@@ -146,7 +165,7 @@ struct LoadRun {
             }
             lines.append(line)
         }
-        lines.append("  per second of sending (events, p50 / p99 ms): " + Self.timeline(arrivedAt: record.arrivedAt, start: start, interval: interval, perPost: perPost, postsPerSecond: options.postsPerSecond))
+        lines.append("  per second of sending (events, p50 / p99 ms): " + Self.timeline(arrivedAt: record.arrivedAt, postOfEvent: postOfEvent, start: start, interval: interval, postsPerSecond: options.postsPerSecond))
         lines.append("  CPU: enrich \(f(cpuEnrich)) s = \(f(cpuEnrich / Double(max(1, record.delivered)) * 1e6)) µs per event; this process (stand-ins, poster, webhook) \(f(cpuOwn)) s")
         lines.append("  enrich exit status \(status)")
         lines.append("  goal (p99 ≤ bound + \(Int(options.toleranceMilliseconds)) ms = \(f(boundMilliseconds + options.toleranceMilliseconds)) ms, every event delivered): \(goalMet ? "MET" : "NOT MET")")
@@ -154,10 +173,10 @@ struct LoadRun {
     }
 
     /// Latency by the second an event was scheduled in: how many arrived, median and p99.
-    static func timeline(arrivedAt: [UInt64], start: UInt64, interval: UInt64, perPost: Int, postsPerSecond: Int) -> String {
+    static func timeline(arrivedAt: [UInt64], postOfEvent: [Int32], start: UInt64, interval: UInt64, postsPerSecond: Int) -> String {
         var seconds: [[Double]] = []
         for (sequence, at) in arrivedAt.enumerated() where at != 0 {
-            let post = sequence / perPost
+            let post = Int(postOfEvent[sequence])
             let second = post / postsPerSecond
             while seconds.count <= second { seconds.append([]) }
             seconds[second].append(Double(at &- (start + UInt64(post) * interval)) / 1e6)
@@ -212,7 +231,8 @@ struct LoadRun {
     }
 }
 
-/// The events of a run, reproducible from the seed: id `b<sequence>`, a user drawn uniformly.
+/// The events of a run, reproducible from the seed: id `b<sequence>`, a user drawn
+/// uniformly, who keeps one IP address for 9 events in 10 (a fresh one otherwise).
 struct SeededEvents {
     var state: UInt64
     let users: Int
@@ -234,7 +254,8 @@ struct SeededEvents {
     mutating func append(sequence: Int, to body: inout [UInt8]) {
         let random = next()
         let user = Int(random % UInt64(users))
-        let ip = "10.\((random >> 20) & 255).\((random >> 28) & 255).\((random >> 36) & 255)"
+        let address = (random >> 56) % 10 < 9 ? UInt64(user) &* 0x9E37_79B9 : random >> 20
+        let ip = "10.\((address >> 16) & 255).\((address >> 8) & 255).\(address & 255)"
         let campaign = (random >> 44) % 3 == 0 ? "" : ",\"campaign_id\":\"cmp_100\((random >> 46) % 4 + 1)\""
         body.append(contentsOf: "{\"id\":\"b\(sequence)\",\"type\":\"page_view\",\"user_id\":\"u\(user)\",\"ip\":\"\(ip)\"\(campaign)}\n".utf8)
     }
