@@ -7,7 +7,8 @@ import Foundation
 /// records here what each agent did; ``finish(fields:)`` makes the same
 /// ``EventResult`` the interpreter makes.
 public struct EventRun: Sendable {
-    private var reports: [(index: Int, report: AgentReport)] = []
+    /// In the order the agents finished; each carries its plan index for ``finish(fields:)``.
+    private var reports: [AgentReport] = []
     /// Why the event failed (`fallback: fail`), once it has.
     public private(set) var failure: String?
     private let startedAt = DispatchTime.now().uptimeNanoseconds
@@ -19,7 +20,7 @@ public struct EventRun: Sendable {
     /// Records what an agent did and returns the outputs it produced, if any.
     @discardableResult
     public mutating func record(_ outcome: AgentCallOutcome) -> [JSONValue?]? {
-        reports.append((outcome.index, outcome.report))
+        reports.append(outcome.report)
         if let reason = outcome.failure { failure = reason }
         return outcome.outputs
     }
@@ -32,11 +33,11 @@ public struct EventRun: Sendable {
     /// The event's result with `fields` added (pass none for a failed event).
     public func finish(fields: [(String, JSONValue)]) -> EventResult {
         var ordered = reports
-        if !ordered.isEmpty, zip(ordered, ordered.dropFirst()).contains(where: { $0.index > $1.index }) {
-            ordered.sort { $0.index < $1.index }
+        if zip(ordered, ordered.dropFirst()).contains(where: { $0.agentIndex > $1.agentIndex }) {
+            ordered.sort { $0.agentIndex < $1.agentIndex }
         }
         let latency = Int64((DispatchTime.now().uptimeNanoseconds &- startedAt) / 1000)
-        return EventResult(reports: ordered.map(\.report), fields: failed ? [] : fields, latencyMicroseconds: latency, failure: failure)
+        return EventResult(reports: ordered, fields: failed ? [] : fields, latencyMicroseconds: latency, failure: failure)
     }
 }
 

@@ -147,8 +147,16 @@ final class RuntimeAgent: Sendable {
     /// Picks this agent's output fields out of a result.
     func outputs(from result: JSONValue) -> [JSONValue?] {
         var fields = [JSONValue?](repeating: nil, count: outputNames.count)
-        for (position, path, type) in resultOutputs {
-            if let value = result[path: path], value != .null { fields[position] = Self.coerce(value, to: type) }
+        guard case .object(let object) = result else {
+            for (position, path, type) in resultOutputs {
+                if let value = result[path: path], !value.isNull { fields[position] = Self.coerce(value, to: type) }
+            }
+            return fields
+        }
+        // Fields of the result's top level (the usual case) without walking a path.
+        for index in resultOutputs.indices {
+            let found = resultOutputNames[index].map(object.member) ?? result[path: resultOutputs[index].path]
+            if let value = found, !value.isNull { fields[resultOutputs[index].position] = Self.coerce(value, to: resultOutputs[index].type) }
         }
         return fields
     }
