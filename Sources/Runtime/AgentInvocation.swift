@@ -34,6 +34,16 @@ public struct AgentCallOutcome: Sendable {
         }
     }
 
+    /// The outputs to read by position, without copying them into an array first; nil when
+    /// the agent produced nothing.
+    public var producedOutputs: ProducedOutputs? {
+        switch produced {
+        case .nothing: nil
+        case .result(let value): ProducedOutputs(source: .result(value), agent: agent)
+        case .values(let values): ProducedOutputs(source: .values(values), agent: agent)
+        }
+    }
+
     /// Stores the outputs into the agent's slots of the interpreter's per-event array.
     func storeOutputs(into outputs: inout [JSONValue?]) {
         switch produced {

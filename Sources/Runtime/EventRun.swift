@@ -15,14 +15,19 @@ public struct EventRun: Sendable {
 
     public init() {}
 
+    /// A run with room for `agentCount` reports, so recording them does not regrow the array.
+    public init(agentCount: Int) {
+        reports.reserveCapacity(agentCount)
+    }
+
     public var failed: Bool { failure != nil }
 
     /// Records what an agent did and returns the outputs it produced, if any.
     @discardableResult
-    public mutating func record(_ outcome: AgentCallOutcome) -> [JSONValue?]? {
+    public mutating func record(_ outcome: AgentCallOutcome) -> ProducedOutputs? {
         reports.append(outcome.report)
         if let reason = outcome.failure { failure = reason }
-        return outcome.outputs
+        return outcome.producedOutputs
     }
 
     /// What is left of the event's deadline, in microseconds (nil without one).

@@ -24,6 +24,8 @@ final class RuntimeAgent: Sendable {
     let resultOutputs: [(position: Int, path: [String], type: DeclaredType)]
     /// Per entry of `resultOutputs`, the member name when its path is one step.
     let resultOutputNames: [String?]
+    /// Per output position, its entry in `resultOutputs` (nil: not read from a result).
+    let resultOutputIndex: [Int?]
     /// Output fields that are expressions (`expr` agents), by position.
     let expressionOutputs: [(position: Int, expression: ResolvedExpression)]
     /// The `input:` values, in plan order.
@@ -57,6 +59,9 @@ final class RuntimeAgent: Sendable {
             output.path.map { (position, $0, DeclaredType(output.type)) }
         }
         resultOutputNames = resultOutputs.map { $0.path.count == 1 ? $0.path[0] : nil }
+        var resultOutputIndex = [Int?](repeating: nil, count: outputNames.count)
+        for (index, output) in resultOutputs.enumerated() { resultOutputIndex[output.position] = index }
+        self.resultOutputIndex = resultOutputIndex
         expressionOutputs = plan.outputs.enumerated().compactMap { position, output in
             output.expression.map { (position, resolver.resolve($0)) }
         }
@@ -146,19 +151,21 @@ final class RuntimeAgent: Sendable {
 
     /// Picks this agent's output fields out of a result.
     func outputs(from result: JSONValue) -> [JSONValue?] {
-        var fields = [JSONValue?](repeating: nil, count: outputNames.count)
-        guard case .object(let object) = result else {
-            for (position, path, type) in resultOutputs {
-                if let value = result[path: path], !value.isNull { fields[position] = Self.coerce(value, to: type) }
-            }
-            return fields
+        (0..<outputNames.count).map { output(at: $0, from: result) }
+    }
+
+    /// Output `position` (in `output:` order) picked out of a result; nil when the result lacks it.
+    func output(at position: Int, from result: JSONValue) -> JSONValue? {
+        guard let index = resultOutputIndex[position] else { return nil }
+        let found: JSONValue?
+        if case .object(let object) = result, let name = resultOutputNames[index] {
+            // A field of the result's top level (the usual case), without walking a path.
+            found = object.member(name)
+        } else {
+            found = result[path: resultOutputs[index].path]
         }
-        // Fields of the result's top level (the usual case) without walking a path.
-        for index in resultOutputs.indices {
-            let found = resultOutputNames[index].map(object.member) ?? result[path: resultOutputs[index].path]
-            if let value = found, !value.isNull { fields[resultOutputs[index].position] = Self.coerce(value, to: resultOutputs[index].type) }
-        }
-        return fields
+        guard let found, !found.isNull else { return nil }
+        return Self.coerce(found, to: resultOutputs[index].type)
     }
 
     /// Picks this agent's output fields out of a result into its slots of `outputs` (the

@@ -95,7 +95,7 @@ struct PipelineSourceEmitter {
         code.line()
         code.doc("What the agents produced for one event so far, and what each did.")
         code.block("struct Values: Sendable") { code in
-            code.line("var run = EventRun()")
+            code.line("var run = EventRun(agentCount: \(plan.agents.count))")
             for agent in names.agents { code.line("var \(agent.property) = \(agent.outputsType)()") }
         }
         for (agent, planAgent) in zip(names.agents, plan.agents) {
@@ -107,7 +107,7 @@ struct PipelineSourceEmitter {
                 if !agent.outputFields.isEmpty { code.line() }
                 code.line("init() {}")
                 code.line()
-                code.block("init(_ produced: [JSONValue?])") { code in
+                code.block("init(_ produced: ProducedOutputs)") { code in
                     for (position, field) in agent.outputFields.enumerated() {
                         code.line("\(SwiftSyntax.identifier(field)) = produced[\(position)]")
                     }

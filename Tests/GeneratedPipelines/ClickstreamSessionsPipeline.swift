@@ -40,7 +40,7 @@ public final class ClickstreamSessionsPipeline: CompiledPipeline {
 
     /// What the agents produced for one event so far, and what each did.
     struct Values: Sendable {
-        var run = EventRun()
+        var run = EventRun(agentCount: 5)
         var bot = BotOutputs()
         var utm = UtmOutputs()
         var attribution = AttributionOutputs()
@@ -53,7 +53,7 @@ public final class ClickstreamSessionsPipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             isBot = produced[0]
         }
     }
@@ -65,7 +65,7 @@ public final class ClickstreamSessionsPipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             trafficSource = produced[0]
             trafficMedium = produced[1]
             campaignKey = produced[2]
@@ -78,7 +78,7 @@ public final class ClickstreamSessionsPipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             campaignChannel = produced[0]
             campaignLabel = produced[1]
         }
@@ -90,7 +90,7 @@ public final class ClickstreamSessionsPipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             visitorCountry = produced[0]
             visitorCity = produced[1]
         }
@@ -103,7 +103,7 @@ public final class ClickstreamSessionsPipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             audienceKey = produced[0]
             isMobile = produced[1]
             fromSearch = produced[2]

@@ -42,7 +42,7 @@ public final class EcommerceOrdersPipeline: CompiledPipeline {
 
     /// What the agents produced for one event so far, and what each did.
     struct Values: Sendable {
-        var run = EventRun()
+        var run = EventRun(agentCount: 6)
         var geo = GeoOutputs()
         var fx = FxOutputs()
         var orderValue = OrderValueOutputs()
@@ -58,7 +58,7 @@ public final class EcommerceOrdersPipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             ipCountry = produced[0]
             ipRegion = produced[1]
             ipCity = produced[2]
@@ -70,7 +70,7 @@ public final class EcommerceOrdersPipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             usdRate = produced[0]
         }
     }
@@ -80,7 +80,7 @@ public final class EcommerceOrdersPipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             amountUsd = produced[0]
         }
     }
@@ -91,7 +91,7 @@ public final class EcommerceOrdersPipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             fraudScore = produced[0]
             fraudReasons = produced[1]
         }
@@ -102,7 +102,7 @@ public final class EcommerceOrdersPipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             loyaltyPointsEarned = produced[0]
         }
     }
@@ -112,7 +112,7 @@ public final class EcommerceOrdersPipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             manualReview = produced[0]
         }
     }

@@ -40,7 +40,7 @@ public final class MartechLocalPipeline: CompiledPipeline {
 
     /// What the agents produced for one event so far, and what each did.
     struct Values: Sendable {
-        var run = EventRun()
+        var run = EventRun(agentCount: 5)
         var crmLookup = CrmLookupOutputs()
         var geocode = GeocodeOutputs()
         var sentiment = SentimentOutputs()
@@ -55,7 +55,7 @@ public final class MartechLocalPipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             crmSegment = produced[0]
             crmLifetimeValue = produced[1]
             crmEmailOptIn = produced[2]
@@ -68,7 +68,7 @@ public final class MartechLocalPipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             country = produced[0]
             city = produced[1]
         }
@@ -80,7 +80,7 @@ public final class MartechLocalPipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             sentimentLabel = produced[0]
             sentimentScore = produced[1]
         }
@@ -93,7 +93,7 @@ public final class MartechLocalPipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             channel = produced[0]
             campaignName = produced[1]
             campaignCountry = produced[2]
@@ -107,7 +107,7 @@ public final class MartechLocalPipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             attributedChannel = produced[0]
             inMarket = produced[1]
             highPriority = produced[2]

@@ -40,7 +40,7 @@ public final class RandomDag1Pipeline: CompiledPipeline {
 
     /// What the agents produced for one event so far, and what each did.
     struct Values: Sendable {
-        var run = EventRun()
+        var run = EventRun(agentCount: 5)
         var a0 = A0Outputs()
         var a1 = A1Outputs()
         var a2 = A2Outputs()
@@ -54,7 +54,7 @@ public final class RandomDag1Pipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             a0Country = produced[0]
             a0City = produced[1]
         }
@@ -66,7 +66,7 @@ public final class RandomDag1Pipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             a1Channel = produced[0]
             a1Country = produced[1]
         }
@@ -78,7 +78,7 @@ public final class RandomDag1Pipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             a2Segment = produced[0]
             a2OptIn = produced[1]
         }
@@ -89,7 +89,7 @@ public final class RandomDag1Pipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             a3Value = produced[0]
         }
     }
@@ -99,7 +99,7 @@ public final class RandomDag1Pipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             a4Label = produced[0]
         }
     }

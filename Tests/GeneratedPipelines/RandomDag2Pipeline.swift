@@ -42,7 +42,7 @@ public final class RandomDag2Pipeline: CompiledPipeline {
 
     /// What the agents produced for one event so far, and what each did.
     struct Values: Sendable {
-        var run = EventRun()
+        var run = EventRun(agentCount: 6)
         var a0 = A0Outputs()
         var a1 = A1Outputs()
         var a2 = A2Outputs()
@@ -57,7 +57,7 @@ public final class RandomDag2Pipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             a0Country = produced[0]
             a0City = produced[1]
         }
@@ -69,7 +69,7 @@ public final class RandomDag2Pipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             a1Segment = produced[0]
             a1OptIn = produced[1]
         }
@@ -81,7 +81,7 @@ public final class RandomDag2Pipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             a2Segment = produced[0]
             a2OptIn = produced[1]
         }
@@ -92,7 +92,7 @@ public final class RandomDag2Pipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             a3Segment = produced[0]
         }
     }
@@ -102,7 +102,7 @@ public final class RandomDag2Pipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             a4Value = produced[0]
         }
     }
@@ -112,7 +112,7 @@ public final class RandomDag2Pipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             a5Value = produced[0]
         }
     }

@@ -45,7 +45,7 @@ public final class RandomDag3Pipeline: CompiledPipeline {
 
     /// What the agents produced for one event so far, and what each did.
     struct Values: Sendable {
-        var run = EventRun()
+        var run = EventRun(agentCount: 7)
         var a0 = A0Outputs()
         var a1 = A1Outputs()
         var a3 = A3Outputs()
@@ -61,7 +61,7 @@ public final class RandomDag3Pipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             a0Country = produced[0]
             a0City = produced[1]
         }
@@ -72,7 +72,7 @@ public final class RandomDag3Pipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             a1Label = produced[0]
         }
     }
@@ -82,7 +82,7 @@ public final class RandomDag3Pipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             a3Segment = produced[0]
         }
     }
@@ -92,7 +92,7 @@ public final class RandomDag3Pipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             a4Label = produced[0]
         }
     }
@@ -103,7 +103,7 @@ public final class RandomDag3Pipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             a5Country = produced[0]
             a5City = produced[1]
         }
@@ -114,7 +114,7 @@ public final class RandomDag3Pipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             a6Label = produced[0]
         }
     }
@@ -124,7 +124,7 @@ public final class RandomDag3Pipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             a2Value = produced[0]
         }
     }

@@ -45,7 +45,7 @@ public final class RandomDag4Pipeline: CompiledPipeline {
 
     /// What the agents produced for one event so far, and what each did.
     struct Values: Sendable {
-        var run = EventRun()
+        var run = EventRun(agentCount: 7)
         var a0 = A0Outputs()
         var a2 = A2Outputs()
         var a4 = A4Outputs()
@@ -61,7 +61,7 @@ public final class RandomDag4Pipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             a0Channel = produced[0]
             a0Country = produced[1]
         }
@@ -72,7 +72,7 @@ public final class RandomDag4Pipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             a2Label = produced[0]
         }
     }
@@ -83,7 +83,7 @@ public final class RandomDag4Pipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             a4Country = produced[0]
             a4City = produced[1]
         }
@@ -95,7 +95,7 @@ public final class RandomDag4Pipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             a6Country = produced[0]
             a6City = produced[1]
         }
@@ -107,7 +107,7 @@ public final class RandomDag4Pipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             a1Value = produced[0]
             a5Value = produced[1]
         }
@@ -119,7 +119,7 @@ public final class RandomDag4Pipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             a7Channel = produced[0]
             a7Country = produced[1]
         }
@@ -131,7 +131,7 @@ public final class RandomDag4Pipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             a3Channel = produced[0]
             a3Country = produced[1]
         }

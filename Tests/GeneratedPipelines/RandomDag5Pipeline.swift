@@ -38,7 +38,7 @@ public final class RandomDag5Pipeline: CompiledPipeline {
 
     /// What the agents produced for one event so far, and what each did.
     struct Values: Sendable {
-        var run = EventRun()
+        var run = EventRun(agentCount: 4)
         var a0 = A0Outputs()
         var a1 = A1Outputs()
         var a2 = A2Outputs()
@@ -50,7 +50,7 @@ public final class RandomDag5Pipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             a0Value = produced[0]
         }
     }
@@ -60,7 +60,7 @@ public final class RandomDag5Pipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             a1Segment = produced[0]
         }
     }
@@ -71,7 +71,7 @@ public final class RandomDag5Pipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             a2Segment = produced[0]
             a2OptIn = produced[1]
         }
@@ -83,7 +83,7 @@ public final class RandomDag5Pipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             a3Channel = produced[0]
             a3Country = produced[1]
         }

@@ -42,7 +42,7 @@ public final class RandomDag7Pipeline: CompiledPipeline {
 
     /// What the agents produced for one event so far, and what each did.
     struct Values: Sendable {
-        var run = EventRun()
+        var run = EventRun(agentCount: 6)
         var a0 = A0Outputs()
         var a1 = A1Outputs()
         var a2 = A2Outputs()
@@ -57,7 +57,7 @@ public final class RandomDag7Pipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             a0Channel = produced[0]
             a0Country = produced[1]
         }
@@ -69,7 +69,7 @@ public final class RandomDag7Pipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             a1Channel = produced[0]
             a1Country = produced[1]
         }
@@ -81,7 +81,7 @@ public final class RandomDag7Pipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             a2Segment = produced[0]
             a2OptIn = produced[1]
         }
@@ -92,7 +92,7 @@ public final class RandomDag7Pipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             a3Label = produced[0]
         }
     }
@@ -103,7 +103,7 @@ public final class RandomDag7Pipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             a4Segment = produced[0]
             a4OptIn = produced[1]
         }
@@ -114,7 +114,7 @@ public final class RandomDag7Pipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             a5Segment = produced[0]
         }
     }

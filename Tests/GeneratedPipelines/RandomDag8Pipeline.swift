@@ -42,7 +42,7 @@ public final class RandomDag8Pipeline: CompiledPipeline {
 
     /// What the agents produced for one event so far, and what each did.
     struct Values: Sendable {
-        var run = EventRun()
+        var run = EventRun(agentCount: 6)
         var a0 = A0Outputs()
         var a2 = A2Outputs()
         var a3 = A3Outputs()
@@ -57,7 +57,7 @@ public final class RandomDag8Pipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             a0Value = produced[0]
             a6Value = produced[1]
         }
@@ -69,7 +69,7 @@ public final class RandomDag8Pipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             a2Country = produced[0]
             a2City = produced[1]
         }
@@ -81,7 +81,7 @@ public final class RandomDag8Pipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             a3Segment = produced[0]
             a3OptIn = produced[1]
         }
@@ -93,7 +93,7 @@ public final class RandomDag8Pipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             a4Segment = produced[0]
             a4OptIn = produced[1]
         }
@@ -104,7 +104,7 @@ public final class RandomDag8Pipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             a5Segment = produced[0]
         }
     }
@@ -114,7 +114,7 @@ public final class RandomDag8Pipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             a1Label = produced[0]
         }
     }

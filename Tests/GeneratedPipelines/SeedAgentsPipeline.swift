@@ -34,7 +34,7 @@ public final class SeedAgentsPipeline: CompiledPipeline {
 
     /// What the agents produced for one event so far, and what each did.
     struct Values: Sendable {
-        var run = EventRun()
+        var run = EventRun(agentCount: 2)
         var crmLookup = CrmLookupOutputs()
         var sentiment = SentimentOutputs()
     }
@@ -44,7 +44,7 @@ public final class SeedAgentsPipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             crmSegment = produced[0]
         }
     }
@@ -54,7 +54,7 @@ public final class SeedAgentsPipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             sentiment = produced[0]
         }
     }

@@ -42,7 +42,7 @@ public final class SupportTicketTriagePipeline: CompiledPipeline {
 
     /// What the agents produced for one event so far, and what each did.
     struct Values: Sendable {
-        var run = EventRun()
+        var run = EventRun(agentCount: 5)
         var customer = CustomerOutputs()
         var tone = ToneOutputs()
         var langDetect = LangDetectOutputs()
@@ -57,7 +57,7 @@ public final class SupportTicketTriagePipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             customerTier = produced[0]
             customerArr = produced[1]
             accountManager = produced[2]
@@ -70,7 +70,7 @@ public final class SupportTicketTriagePipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             ticketSentiment = produced[0]
             ticketSentimentScore = produced[1]
         }
@@ -82,7 +82,7 @@ public final class SupportTicketTriagePipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             detectedLanguage = produced[0]
             languageConfidence = produced[1]
         }
@@ -94,7 +94,7 @@ public final class SupportTicketTriagePipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             ticketIntent = produced[0]
             ticketIntentScore = produced[1]
         }
@@ -107,7 +107,7 @@ public final class SupportTicketTriagePipeline: CompiledPipeline {
 
         init() {}
 
-        init(_ produced: [JSONValue?]) {
+        init(_ produced: ProducedOutputs) {
             ticketLanguage = produced[0]
             queue = produced[1]
             escalate = produced[2]
