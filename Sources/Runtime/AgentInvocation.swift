@@ -25,23 +25,11 @@ public struct AgentCallOutcome: Sendable {
     /// The agent's index in the plan (reports are kept in plan order).
     var index: Int { agent.index }
 
-    /// Output values in the agent's `output:` order; nil when the agent produced nothing.
-    public var outputs: [JSONValue?]? {
-        switch produced {
-        case .nothing: nil
-        case .result(let value): agent.outputs(from: value)
-        case .values(let values): values
-        }
-    }
-
     /// The outputs to read by position, without copying them into an array first; nil when
     /// the agent produced nothing.
     public var producedOutputs: ProducedOutputs? {
-        switch produced {
-        case .nothing: nil
-        case .result(let value): ProducedOutputs(source: .result(value), agent: agent)
-        case .values(let values): ProducedOutputs(source: .values(values), agent: agent)
-        }
+        if case .nothing = produced { return nil }
+        return ProducedOutputs(produced: produced, agent: agent)
     }
 
     /// Stores the outputs into the agent's slots of the interpreter's per-event array.

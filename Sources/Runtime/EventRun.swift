@@ -13,10 +13,8 @@ public struct EventRun: Sendable {
     public private(set) var failure: String?
     private let startedAt = DispatchTime.now().uptimeNanoseconds
 
-    public init() {}
-
     /// A run with room for `agentCount` reports, so recording them does not regrow the array.
-    public init(agentCount: Int) {
+    public init(agentCount: Int = 0) {
         reports.reserveCapacity(agentCount)
     }
 

@@ -6,19 +6,13 @@ import EventJSON
 /// result this way picks the fields out of it directly, as the interpreter does, instead of
 /// making an array of them per call.
 public struct ProducedOutputs: Sendable {
-    enum Source: Sendable {
-        /// The agent's result, whose output fields are picked by path.
-        case result(JSONValue)
-        /// Output values already in `output:` order (an `expr` agent, a default).
-        case values([JSONValue?])
-    }
-
-    let source: Source
+    let produced: AgentCallOutcome.Produced
     let agent: RuntimeAgent
 
     /// Output `position`; nil when the agent did not produce it.
     public subscript(position: Int) -> JSONValue? {
-        switch source {
+        switch produced {
+        case .nothing: nil
         case .result(let result): agent.output(at: position, from: result)
         case .values(let values): values[position]
         }

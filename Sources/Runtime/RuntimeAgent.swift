@@ -149,41 +149,31 @@ final class RuntimeAgent: Sendable {
         return result
     }
 
-    /// Picks this agent's output fields out of a result.
-    func outputs(from result: JSONValue) -> [JSONValue?] {
-        (0..<outputNames.count).map { output(at: $0, from: result) }
-    }
-
     /// Output `position` (in `output:` order) picked out of a result; nil when the result lacks it.
     func output(at position: Int, from result: JSONValue) -> JSONValue? {
-        guard let index = resultOutputIndex[position] else { return nil }
-        let found: JSONValue?
-        if case .object(let object) = result, let name = resultOutputNames[index] {
-            // A field of the result's top level (the usual case), without walking a path.
-            found = object.member(name)
-        } else {
-            found = result[path: resultOutputs[index].path]
-        }
-        guard let found, !found.isNull else { return nil }
-        return Self.coerce(found, to: resultOutputs[index].type)
+        resultOutputIndex[position].flatMap { resultValue(entry: $0, in: result) }
     }
 
     /// Picks this agent's output fields out of a result into its slots of `outputs` (the
     /// interpreter's flat per-event array), without an array of its own.
     func storeOutputs(from result: JSONValue, into outputs: inout [JSONValue?]) {
-        guard case .object(let object) = result else {
-            for output in resultOutputs {
-                if let value = result[path: output.path], !value.isNull { outputs[outputStart + output.position] = Self.coerce(value, to: output.type) }
-            }
-            return
+        for entry in resultOutputs.indices {
+            if let value = resultValue(entry: entry, in: result) { outputs[outputStart + resultOutputs[entry].position] = value }
         }
-        // Fields of the result's top level (the usual case) without walking a path.
-        for index in resultOutputs.indices {
-            let found = resultOutputNames[index].map(object.member) ?? JSONValue.object(object)[path: resultOutputs[index].path]
-            if let value = found, !value.isNull {
-                outputs[outputStart + resultOutputs[index].position] = Self.coerce(value, to: resultOutputs[index].type)
-            }
+    }
+
+    /// The value of `resultOutputs[entry]` in a result, coerced to its declared type; nil when
+    /// the result lacks it or holds null there.
+    private func resultValue(entry: Int, in result: JSONValue) -> JSONValue? {
+        let found: JSONValue?
+        if let name = resultOutputNames[entry], case .object(let object) = result {
+            // A field of the result's top level (the usual case), without walking a path.
+            found = object.member(name)
+        } else {
+            found = result[path: resultOutputs[entry].path]
         }
+        guard let found, !found.isNull else { return nil }
+        return Self.coerce(found, to: resultOutputs[entry].type)
     }
 }
 
