@@ -29,10 +29,18 @@ import Testing
         #expect(options.workers(for: try Self.plan(agentType: "expr")) == ProcessInfo.processInfo.activeProcessorCount)
     }
 
-    @Test func plansThatAwaitCallsGetEnoughWorkersToCoverSlowBatches() throws {
+    @Test func servedPlansThatAwaitCallsGetEnoughWorkersToCoverSlowBatches() throws {
         let plan = try Self.plan(agentType: "http")
-        #expect(try RunOptions.parse([]).workers(for: plan) == max(ProcessInfo.processInfo.activeProcessorCount, 8192 / 32))
-        #expect(try RunOptions.parse(["--max-in-flight", "1024"]).workers(for: plan) == max(ProcessInfo.processInfo.activeProcessorCount, 32))
+        let serve = ["--serve", "127.0.0.1:8080"]
+        #expect(try RunOptions.parse(serve).workers(for: plan) == max(ProcessInfo.processInfo.activeProcessorCount, 8192 / 32))
+        #expect(try RunOptions.parse(serve + ["--max-in-flight", "1024"]).workers(for: plan) == max(ProcessInfo.processInfo.activeProcessorCount, 32))
+    }
+
+    /// A file is read as fast as batches are taken: more workers than cores only queue events.
+    @Test func fileRunsOfPlansThatAwaitCallsGetOneWorkerPerCore() throws {
+        let plan = try Self.plan(agentType: "http")
+        #expect(try RunOptions.parse(["--input", "events.jsonl"]).workers(for: plan) == ProcessInfo.processInfo.activeProcessorCount)
+        #expect(try RunOptions.parse([]).workers(for: plan) == ProcessInfo.processInfo.activeProcessorCount)
     }
 
     @Test func anExplicitWorkerCountWins() throws {
