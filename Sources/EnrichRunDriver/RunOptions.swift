@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Planner
+import Runtime
 
 /// The options of a run, shared by `enrich run` and every generated pipeline binary.
 public struct RunOptions: ParsableArguments {
@@ -22,20 +23,12 @@ public struct RunOptions: ParsableArguments {
     @Option(help: "Most events between reading and writing (backpressure).")
     public var maxInFlight = 8192
 
-    @Option(help: "Batches worked on at once (default: one per core; with --serve and http, process or local_llm agents, max-in-flight / 32, so batches waiting on slow calls do not hold up the rest).")
+    @Option(help: "Batches worked on at once (default: two per core when every agent runs in-process; one per core with http, process or local_llm agents, or max-in-flight / 32 with --serve, so batches waiting on slow calls do not hold up the rest).")
     public var workers: Int?
 
-    /// The workers for `plan`: `--workers`, or the default described in its help.
-    ///
-    /// Only a served run gets more workers than cores: events posted at their own pace are
-    /// few per batch, while a file or stdin is read as fast as batches are taken, so more
-    /// workers would only admit more events to queue behind each other past their deadline
-    /// (the martech sample: p99 177 ms with 2 workers, 905 ms with 256).
+    /// The workers for `plan`: `--workers`, or ``RunConfiguration/defaultWorkers(for:served:maxInFlight:)``.
     public func workers(for plan: Plan) -> Int {
-        if let workers { return workers }
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        let awaits = plan.agents.contains { ["http", "process", "local_llm"].contains($0.kind) }
-        return serve != nil && awaits ? max(cores, min(1024, maxInFlight / 32)) : cores
+        workers ?? RunConfiguration.defaultWorkers(for: plan, served: serve != nil, maxInFlight: maxInFlight)
     }
 
     @Option(help: "Events handed to a worker at once.")

@@ -24,9 +24,12 @@ import Testing
         return try EmitterFixtures.plan(fixture)
     }
 
-    @Test func inProcessPlansGetOneWorkerPerCore() throws {
-        let options = try RunOptions.parse([])
-        #expect(options.workers(for: try Self.plan(agentType: "expr")) == ProcessInfo.processInfo.activeProcessorCount)
+    /// A worker waiting its turn at the ordered writer idles its thread; two per core keep
+    /// the cores busy. Served or not, an in-process plan awaits nothing.
+    @Test func inProcessPlansGetTwoWorkersPerCore() throws {
+        let plan = try Self.plan(agentType: "expr")
+        #expect(try RunOptions.parse([]).workers(for: plan) == 2 * ProcessInfo.processInfo.activeProcessorCount)
+        #expect(try RunOptions.parse(["--serve", "127.0.0.1:8080"]).workers(for: plan) == 2 * ProcessInfo.processInfo.activeProcessorCount)
     }
 
     @Test func servedPlansThatAwaitCallsGetEnoughWorkersToCoverSlowBatches() throws {
