@@ -107,7 +107,8 @@ struct SimdjsonLineCodec: EventLineCodec {
                 guard let value = values[index] else {
                     if path.count == 1, !missing {
                         missing = true
-                        keys = paths.paths[..<index].filter { $0.count == 1 }.map { $0[0] }
+                        keys.reserveCapacity(extractedCount)
+                        for earlier in paths.paths[..<index] where earlier.count == 1 { keys.append(earlier[0]) }
                     }
                     continue
                 }

@@ -137,12 +137,11 @@ struct NoCalls: AgentCallProvider {
 
 /// One run of Enrich over the events: events/s and CPU µs per event.
 func runEnrich(withState: Bool, run: Int, workers: Int = enrichWorkers) async throws -> (eventsPerSecond: Double, cpuPerEvent: Double) {
-    // One output path per configuration, removed before each run: the kernel then
-    // writes into the pages the last run freed, as it does for the floor (which
-    // rewrites its files). On this VM, a file written into never-touched memory costs
-    // ~2.3 ns/byte of system time (dd of 116 MB: 0.26 s sys, 0.03 s into freed pages),
-    // which is the hypervisor's and was ~2 µs/event of the engine's figure.
-    // `--keep-outputs` keeps every run's file instead (new pages each run), to measure that.
+    // One output path per configuration, removed before each run, as the floor rewrites
+    // its files: the kernel then writes into the pages the last run freed. On this VM a
+    // file written into never-touched memory costs ~2.3 ns/byte of system time (dd of
+    // 116 MB: 0.26 s sys, 0.03 s into freed pages); keeping every run's output charged
+    // that to the engine and not to the floor. `--keep-outputs` keeps them, to compare.
     let output = work.appendingPathComponent("out-\(withState ? "state" : "stateless")\(options.keepOutputs ? "-\(run)" : "").jsonl").path
     let statePath = work.appendingPathComponent("state.sqlite").path
     for path in [output, output + ".dead", statePath, statePath + "-wal", statePath + "-shm"] {
