@@ -182,8 +182,11 @@ extension RuntimeAgent {
                 break
             }
             let result: Result<JSONValue, AgentCallFailure>
-            guard await limits.acquire(maxWaitMicroseconds: deadlineLeft.map { $0 - elapsed() }) else {
-                lastFailure = "rate limit of `\(name)`: no call possible before the event's deadline"
+            if case .failure(let refusal) = await limits.acquire(maxWaitMicroseconds: deadlineLeft.map { $0 - elapsed() }) {
+                lastFailure = switch refusal {
+                case .rateLimit: "rate limit of `\(name)`: no call possible before the event's deadline"
+                case .concurrency: "the event's deadline passed while waiting for one of `\(name)`'s \(plan.concurrency) concurrent calls to finish"
+                }
                 break
             }
             if let deadlineLeft {
