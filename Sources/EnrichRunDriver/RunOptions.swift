@@ -23,7 +23,7 @@ public struct RunOptions: ParsableArguments {
     @Option(help: "Most events between reading and writing (backpressure).")
     public var maxInFlight = 8192
 
-    @Option(help: "Batches worked on at once (default: two per core when every agent runs in-process; one per core with http, process or local_llm agents, or max-in-flight / 32 with --serve, so batches waiting on slow calls do not hold up the rest).")
+    @Option(help: "Batches worked on at once (default: one per core; with --serve and http, process or local_llm agents, max-in-flight / 32, so batches waiting on slow calls do not hold up the rest).")
     public var workers: Int?
 
     /// The workers for `plan`: `--workers`, or ``RunConfiguration/defaultWorkers(for:served:maxInFlight:)``.

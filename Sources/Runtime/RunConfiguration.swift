@@ -60,21 +60,17 @@ public struct RunConfiguration: Sendable {
 extension RunConfiguration {
     /// How many batches to work on at once for `plan` when the user does not say.
     ///
-    /// - A plan whose agents all run in-process gets two workers per core. A worker whose
-    ///   finished batch waits its turn at the ordered writer leaves its thread idle; a
-    ///   second worker per core keeps the cores busy (the martech-local benchmark: 2 workers
-    ///   188,823 events/s, 4 workers 213,528 in the same rounds on 2 cores).
     /// - A served plan with `http`, `process` or `local_llm` agents gets `maxInFlight / 32`
     ///   (at most 1,024): events posted at their own pace are few per batch, and every batch
     ///   waiting on a slow call must be covered.
-    /// - Any other plan that awaits calls gets one worker per core: a file or stdin is read
-    ///   as fast as batches are taken, so more workers only admit events to queue behind
-    ///   each other past their deadline (the martech sample: p99 177 ms with 2 workers,
-    ///   905 ms with 256).
+    /// - Any other plan gets one worker per core. A file or stdin is read as fast as batches
+    ///   are taken, so more workers only admit events to queue behind each other past their
+    ///   deadline (the martech sample: p99 177 ms with 2 workers, 905 ms with 256). For
+    ///   in-process plans two per core was tried: in five RuntimeBenchmark invocations it
+    ///   gave +14%, +5%, 0%, -1% and -5% events/s at more CPU per event, so it was not kept.
     public static func defaultWorkers(for plan: Plan, served: Bool, maxInFlight: Int) -> Int {
         let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
         let awaits = plan.agents.contains { ["http", "process", "local_llm"].contains($0.kind) }
-        guard awaits else { return 2 * cores }
-        return served ? max(cores, min(1024, maxInFlight / 32)) : cores
+        return served && awaits ? max(cores, min(1024, maxInFlight / 32)) : cores
     }
 }

@@ -24,12 +24,11 @@ import Testing
         return try EmitterFixtures.plan(fixture)
     }
 
-    /// A worker waiting its turn at the ordered writer idles its thread; two per core keep
-    /// the cores busy. Served or not, an in-process plan awaits nothing.
-    @Test func inProcessPlansGetTwoWorkersPerCore() throws {
+    /// Served or not, an in-process plan awaits nothing: one worker per core.
+    @Test func inProcessPlansGetOneWorkerPerCore() throws {
         let plan = try Self.plan(agentType: "expr")
-        #expect(try RunOptions.parse([]).workers(for: plan) == 2 * ProcessInfo.processInfo.activeProcessorCount)
-        #expect(try RunOptions.parse(["--serve", "127.0.0.1:8080"]).workers(for: plan) == 2 * ProcessInfo.processInfo.activeProcessorCount)
+        #expect(try RunOptions.parse([]).workers(for: plan) == ProcessInfo.processInfo.activeProcessorCount)
+        #expect(try RunOptions.parse(["--serve", "127.0.0.1:8080"]).workers(for: plan) == ProcessInfo.processInfo.activeProcessorCount)
     }
 
     @Test func servedPlansThatAwaitCallsGetEnoughWorkersToCoverSlowBatches() throws {
